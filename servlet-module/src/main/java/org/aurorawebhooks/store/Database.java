@@ -1,0 +1,127 @@
+package org.aurorawebhooks.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.aurorawebhooks.config.ConfigException;
+import org.aurorawebhooks.config.Key;
+import org.aurorawebhooks.config.Settings;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection pool, JDBI handle and schema migrations for one configured database. Opening does
+ * not touch the database, so a host app starts even while it is down; {@link #ensureMigrated()}
+ * runs the migrations on first use and again after a failure.
+ *
+ * <p>Thread-safe. SQLite runs in WAL mode with {@code synchronous=FULL}: a committed row survives
+ * a power cut, not only a process crash.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    /** Flyway's history table, named so it never meets the host app's own Flyway history. */
+    static final String HISTORY_TABLE = "aurora_schema_history";
+
+    private final HikariDataSource dataSource;
+    private final Dialect dialect;
+    private final Jdbi jdbi;
+    private final String description;
+    private final AtomicBoolean migrated = new AtomicBoolean();
+
+    private Database(HikariDataSource dataSource, Dialect dialect, String description) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.jdbi = Jdbi.create(dataSource);
+        this.description = description;
+    }
+
+    /** Creates the pool without connecting. */
+    public static Database open(Settings settings) {
+        String url = settings.dbUrl();
+        Dialect dialect = Dialect.of(url).orElseThrow(() -> new ConfigException(Key.DB_URL.key() + " from "
+                + settings.sourceOf(Key.DB_URL) + ": \"" + Settings.maskUrlPassword(url)
+                + "\" is not a supported database; expected jdbc:sqlite:... or jdbc:postgresql:..."));
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("aurora-webhooks");
+        config.setJdbcUrl(url);
+        settings.dbUsername().ifPresent(config::setUsername);
+        settings.dbPassword().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(settings.dbPoolSize());
+        config.setMinimumIdle(Math.min(2, settings.dbPoolSize()));
+        // Fail fast when the database is down: the filter answers 503 rather than holding Aurora's request.
+        config.setConnectionTimeout(2_000);
+        config.setValidationTimeout(1_000);
+        config.setInitializationFailTimeout(-1);
+        if (dialect == Dialect.SQLITE) {
+            config.setDriverClassName("org.sqlite.JDBC");
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", "FULL");
+            config.addDataSourceProperty("busy_timeout", "10000");
+            config.addDataSourceProperty("foreign_keys", "true");
+        } else {
+            config.setDriverClassName("org.postgresql.Driver");
+            config.addDataSourceProperty("connectTimeout", "3");
+            config.addDataSourceProperty("socketTimeout", "30");
+            config.addDataSourceProperty("ApplicationName", "aurora-webhooks");
+        }
+        return new Database(new HikariDataSource(config), dialect, Settings.maskUrlPassword(url));
+    }
+
+    /**
+     * Runs pending migrations unless they already ran in this process.
+     *
+     * @throws DatabaseUnavailableException when the database cannot be reached or migrated
+     */
+    public void ensureMigrated() {
+        if (migrated.get()) {
+            return;
+        }
+        synchronized (this) {
+            if (migrated.get()) {
+                return;
+            }
+            try {
+                Flyway flyway = Flyway.configure(Database.class.getClassLoader())
+                        .dataSource(dataSource)
+                        .locations("classpath:db/aurora/" + dialect.vendor())
+                        .table(HISTORY_TABLE)
+                        // The host's database usually has tables of its own already.
+                        .baselineOnMigrate(true)
+                        .baselineVersion("0")
+                        .load();
+                int applied = flyway.migrate().migrationsExecuted;
+                if (applied > 0) {
+                    log.info("aurora-webhooks: applied {} schema migration(s) to {}", applied, description);
+                }
+                migrated.set(true);
+            } catch (RuntimeException e) {
+                throw new DatabaseUnavailableException("cannot migrate the schema of " + description + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** The JDBC URL with any password masked: safe for logs and messages. */
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

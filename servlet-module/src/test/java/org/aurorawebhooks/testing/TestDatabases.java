@@ -1,0 +1,78 @@
+package org.aurorawebhooks.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Real databases for tests: a fresh SQLite file, or a fresh schema in the PostgreSQL server named by
+ * {@code AURORA_TEST_POSTGRES_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}).
+ * Without a reachable server, PostgreSQL tests are skipped with a notice, except under {@code CI=true}
+ * where they fail: CI must never pass by skipping them.
+ */
+public final class TestDatabases {
+    public static final String POSTGRES_URL_VARIABLE = "AURORA_TEST_POSTGRES_URL";
+    private static final String DEFAULT_POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+    private TestDatabases() {
+    }
+
+    /** The kinds of database every integration test runs against. */
+    public enum Kind {
+        SQLITE, POSTGRESQL
+    }
+
+    /** Configuration (aurora.db.*) for a new, empty database of the given kind. */
+    public static Map<String, String> fresh(Kind kind) {
+        return kind == Kind.SQLITE ? freshSqlite() : freshPostgres();
+    }
+
+    public static Map<String, String> freshSqlite() {
+        try {
+            Path dir = Files.createTempDirectory("aurora-test-");
+            dir.toFile().deleteOnExit();
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("aurora.db.url", "jdbc:sqlite:" + dir.resolve("events.db"));
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String postgresUrl() {
+        String url = System.getenv(POSTGRES_URL_VARIABLE);
+        return url == null || url.isBlank() ? DEFAULT_POSTGRES_URL : url;
+    }
+
+    /** A new schema in the test PostgreSQL database; the URL selects it as the current schema. */
+    public static Map<String, String> freshPostgres() {
+        String base = postgresUrl();
+        String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        try (Connection c = DriverManager.getConnection(base); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        } catch (SQLException e) {
+            String notice = "PostgreSQL is not reachable at " + base + " (" + e.getMessage() + "); start it with "
+                    + "'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start' or set "
+                    + POSTGRES_URL_VARIABLE;
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(notice);
+            }
+            System.err.println("SKIPPED: " + notice);
+            assumeTrue(false, notice);
+        }
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("aurora.db.url", base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        return config;
+    }
+}
