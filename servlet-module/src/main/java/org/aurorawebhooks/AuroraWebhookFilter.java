@@ -1,0 +1,150 @@
+package org.aurorawebhooks;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.aurorawebhooks.auth.Authenticator;
+import org.aurorawebhooks.catalog.EventCatalog;
+import org.aurorawebhooks.config.ConfigException;
+import org.aurorawebhooks.config.ConfigSource;
+import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.http.WebhookEndpoint;
+import org.aurorawebhooks.internal.FilterExtension;
+import org.aurorawebhooks.store.Database;
+import org.aurorawebhooks.store.DatabaseUnavailableException;
+import org.aurorawebhooks.store.EventWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives Aurora Solar webhooks inside an existing webapp and commits each delivery to the database
+ * before answering 200. Every request outside the webhook paths passes through untouched, also
+ * while the database is down.
+ *
+ * <p>Configuration (see the README for every key): {@code aurora.webhooks.path} (default
+ * {@code /aurora/webhooks}; the next path segment is the event name), {@code aurora.webhooks.route.<path>},
+ * a credential ({@code aurora.webhooks.auth.header-name}/{@code header-value} or
+ * {@code basic-username}/{@code basic-password}), and {@code aurora.db.url}. Values are read from this
+ * filter's init-params, then the context's, system properties, environment variables and the file
+ * named by {@code aurora.config}. Without a credential the filter refuses to start unless
+ * {@code aurora.webhooks.auth.disabled=true}.
+ *
+ * <pre>{@code
+ * <filter>
+ *   <filter-name>aurora-webhooks</filter-name>
+ *   <filter-class>org.aurorawebhooks.AuroraWebhookFilter</filter-class>
+ *   <init-param><param-name>aurora.webhooks.auth.header-name</param-name><param-value>X-Aurora-Token</param-value></init-param>
+ * </filter>
+ * <filter-mapping><filter-name>aurora-webhooks</filter-name><url-pattern>/*</url-pattern></filter-mapping>
+ * }</pre>
+ *
+ * <p>The database is opened lazily: if it is down at start-up the host app still starts, webhook
+ * requests get 503 with {@code Retry-After}, and the schema is migrated once it is reachable.
+ */
+public final class AuroraWebhookFilter implements Filter {
+    private static final Logger log = LoggerFactory.getLogger(AuroraWebhookFilter.class);
+
+    private Database database;
+    private EventWriter writer;
+    private WebhookEndpoint endpoint;
+    private final List<FilterExtension> extensions = new ArrayList<>();
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        try {
+            Settings settings = Settings.load(List.of(
+                    ConfigSource.of("filter init-param", params(Collections.list(config.getInitParameterNames()), config::getInitParameter)),
+                    ConfigSource.of("context init-param", contextParams(config.getServletContext()))));
+            start(settings);
+        } catch (ConfigException e) {
+            destroy();
+            throw new ServletException("aurora-webhooks cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    private void start(Settings settings) {
+        for (String unknown : settings.unknownKeys()) {
+            log.warn("aurora-webhooks: unknown configuration key {} is ignored", unknown);
+        }
+        Authenticator authenticator = Authenticator.from(settings);
+        database = Database.open(settings);
+        writer = new EventWriter(database);
+        endpoint = new WebhookEndpoint(settings, authenticator, EventCatalog.aurora(), writer);
+        log.info("aurora-webhooks: listening on {}/<event> with authentication {}; configuration:\n{}",
+                settings.webhooksPath(), authenticator.describe(), settings.describe());
+        try {
+            database.ensureMigrated();
+        } catch (DatabaseUnavailableException e) {
+            log.warn("aurora-webhooks: the database is not available yet ({}); webhook requests get 503 until it is",
+                    e.getMessage());
+        }
+        for (FilterExtension extension : ServiceLoader.load(FilterExtension.class, AuroraWebhookFilter.class.getClassLoader())) {
+            try {
+                extension.start(settings, database);
+                extensions.add(extension);
+            } catch (ConfigException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // Background work failing must not take the host app down with it; recording goes on.
+                log.error("aurora-webhooks: {} could not start; deliveries are still recorded",
+                        extension.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    private static Map<String, String> params(List<String> names, java.util.function.Function<String, String> get) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String name : names) {
+            values.put(name, get.apply(name));
+        }
+        return values;
+    }
+
+    private static Map<String, String> contextParams(ServletContext context) {
+        return context == null ? Map.of() : params(Collections.list(context.getInitParameterNames()), context::getInitParameter);
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse httpResponse
+                && endpoint != null && endpoint.handle(http, httpResponse)) {
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    @Override
+    public void destroy() {
+        for (FilterExtension extension : extensions) {
+            try {
+                extension.stop();
+            } catch (RuntimeException e) {
+                log.warn("aurora-webhooks: stopping {} failed", extension.getClass().getSimpleName(), e);
+            }
+        }
+        extensions.clear();
+        if (writer != null) {
+            writer.close();
+            writer = null;
+        }
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+        endpoint = null;
+    }
+}

@@ -1,0 +1,87 @@
+package org.aurorawebhooks.catalog;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One Aurora webhook event: its attributes in the order of Aurora's suggested template, each one's
+ * placeholder, and the values Aurora documents for it (none means free text). Immutable and
+ * thread-safe.
+ */
+public final class EventType {
+    private static final Set<String> LEAD_EVENTS = Set.of("lead_created", "lead_changed", "lead_converted",
+            "lead_solar_estimation_job_completed");
+
+    private final String name;
+    private final String description;
+    private final String suggestedTemplate;
+    private final List<Attribute> attributes;
+    private final Map<Attribute, String> placeholders;
+    private final Map<Attribute, Set<String>> documentedValues;
+
+    EventType(String name, String description, String suggestedTemplate, List<Attribute> attributes,
+              Map<Attribute, String> placeholders, Map<Attribute, Set<String>> documentedValues) {
+        this.name = name;
+        this.description = description;
+        this.suggestedTemplate = suggestedTemplate;
+        this.attributes = List.copyOf(attributes);
+        this.placeholders = new EnumMap<>(placeholders);
+        this.documentedValues = new EnumMap<>(Attribute.class);
+        this.documentedValues.putAll(documentedValues);
+    }
+
+    /** The event name, e.g. {@code lead_created}: the path segment after {@code aurora.webhooks.path}. */
+    public String name() {
+        return name;
+    }
+
+    /** Aurora's one-sentence description. */
+    public String description() {
+        return description;
+    }
+
+    /** The attributes of the suggested template, in its order. */
+    public List<Attribute> attributes() {
+        return attributes;
+    }
+
+    public boolean has(Attribute attribute) {
+        return placeholders.containsKey(attribute);
+    }
+
+    /**
+     * The placeholder Aurora fills for the attribute, e.g. {@code <LEAD_ID>}; note
+     * {@code design_request_completed} uses {@code <DESIGN_REQUEST_ID_IN_AURORA>} for {@code design_request_id}.
+     *
+     * @throws IllegalArgumentException when the event has no such attribute
+     */
+    public String placeholder(Attribute attribute) {
+        String p = placeholders.get(attribute);
+        if (p == null) {
+            throw new IllegalArgumentException(name + " has no attribute " + attribute.parameter());
+        }
+        return p;
+    }
+
+    /** The values Aurora documents for the attribute in this event; empty means any string. */
+    public Set<String> documentedValues(Attribute attribute) {
+        return documentedValues.getOrDefault(attribute, Set.of());
+    }
+
+    /** Lead events make their lead due for a fetch from the Retrieve Lead API. */
+    public boolean isLeadEvent() {
+        return LEAD_EVENTS.contains(name);
+    }
+
+    /** The suggested template after the host, e.g. {@code lead_created?lead_id=<LEAD_ID>&source=<SOURCE>}. */
+    public String suggestedTemplate() {
+        return suggestedTemplate;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,211 @@
+package org.aurorawebhooks.http;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.aurorawebhooks.auth.Authenticator;
+import org.aurorawebhooks.catalog.EventCatalog;
+import org.aurorawebhooks.catalog.EventType;
+import org.aurorawebhooks.config.ConfigException;
+import org.aurorawebhooks.config.Key;
+import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.store.DatabaseUnavailableException;
+import org.aurorawebhooks.store.Delivery;
+import org.aurorawebhooks.store.EventWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers requests on the webhook paths as the README's endpoint table says: match the path, check
+ * the method and the credential, parse and validate against the catalogue, commit, then answer.
+ * Requests outside those paths are not touched. Internal: use {@code AuroraWebhookFilter}.
+ * Thread-safe.
+ */
+public final class WebhookEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(WebhookEndpoint.class);
+    /** How long a request waits for its commit before answering 503. */
+    private static final long COMMIT_TIMEOUT_MILLIS = 10_000;
+    private static final int MAX_FORM_BODY = DeliveryParser.MAX_QUERY_LENGTH;
+    private static final String ALLOW = "GET, POST, HEAD";
+    private static final String RETRY_AFTER_SECONDS = "5";
+
+    private final String prefix;
+    private final Map<String, String> routes;
+    private final Authenticator authenticator;
+    private final EventCatalog catalog;
+    private final EventWriter writer;
+    private final DeliveryParser parser = new DeliveryParser();
+    private final String eventList;
+
+    public WebhookEndpoint(Settings settings, Authenticator authenticator, EventCatalog catalog, EventWriter writer) {
+        this.prefix = settings.webhooksPath();
+        this.routes = settings.routes();
+        this.authenticator = authenticator;
+        this.catalog = catalog;
+        this.writer = writer;
+        this.eventList = Json.array(catalog.names());
+        routes.forEach((path, event) -> {
+            if (catalog.find(event).isEmpty()) {
+                throw new ConfigException(Key.ROUTE_PREFIX + path + ": \"" + event
+                        + "\" is not an Aurora event; expected one of " + catalog.names());
+            }
+        });
+    }
+
+    /**
+     * Handles the request if its path is one of the webhook paths.
+     *
+     * @return false when the path is not the filter's: the caller passes the request on untouched
+     */
+    public boolean handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        String path = context.isEmpty() || !uri.startsWith(context) ? uri : uri.substring(context.length());
+        String eventName;
+        boolean index = false;
+        if (path.startsWith(prefix)) {
+            if (path.length() == prefix.length() || path.length() == prefix.length() + 1 && path.charAt(prefix.length()) == '/') {
+                eventName = null;
+                index = true;
+            } else if (path.charAt(prefix.length()) == '/') {
+                eventName = path.substring(prefix.length() + 1);
+            } else {
+                eventName = routes.get(path);
+                if (eventName == null) {
+                    return false; // e.g. /aurora/webhooksXYZ: not ours
+                }
+            }
+        } else {
+            eventName = routes.get(path);
+            if (eventName == null) {
+                return false;
+            }
+        }
+        try {
+            answer(request, response, eventName, index, context);
+        } catch (RuntimeException e) {
+            log.error("aurora-webhooks: unexpected failure answering {} {}", request.getMethod(), path, e);
+            if (!response.isCommitted()) {
+                respond(response, 500, "{\"error\":\"internal_error\",\"message\":\"the delivery was not stored; see the server log\"}");
+            }
+        }
+        return true;
+    }
+
+    private void answer(HttpServletRequest request, HttpServletResponse response, String eventName, boolean index,
+                        String context) throws IOException {
+        String method = request.getMethod();
+        boolean head = "HEAD".equals(method);
+        if (!head && !"GET".equals(method) && !"POST".equals(method)) {
+            response.setHeader("Allow", ALLOW);
+            respond(response, 405, error("method_not_allowed", null,
+                    "Aurora delivers webhooks with GET; this endpoint accepts " + ALLOW), head);
+            return;
+        }
+        if (!authenticator.admits(request)) {
+            if (authenticator.offersBasic()) {
+                response.setHeader("WWW-Authenticate", "Basic realm=\"aurora-webhooks\", charset=\"UTF-8\"");
+            }
+            respond(response, 401, error("unauthorized", null, "missing or wrong credential"), head);
+            return;
+        }
+        if (index) {
+            respond(response, 200, "{\"events\":" + eventList + "}", head);
+            return;
+        }
+        Optional<EventType> event = catalog.find(eventName);
+        if (event.isEmpty()) {
+            respond(response, 404, "{\"error\":\"unknown_event\",\"event\":" + Json.quote(eventName)
+                    + ",\"message\":" + Json.quote("Aurora has no event named " + eventName)
+                    + ",\"known_events_url\":" + Json.quote(context + prefix + "/")
+                    + ",\"known_events\":" + eventList + "}", head);
+            return;
+        }
+        Delivery delivery;
+        try {
+            delivery = parser.parse(event.get(), query(request), Instant.now());
+        } catch (Rejection r) {
+            respond(response, r.status(), error(r.code(), r.parameter(), r.getMessage()), head);
+            return;
+        }
+        if (delivery.undocumented() != null) {
+            log.warn("aurora-webhooks: {} delivery carries an undocumented value in {}; recorded and flagged",
+                    delivery.eventType(), delivery.undocumented());
+        }
+        if (head) {
+            respond(response, 200, "", true);
+            return;
+        }
+        EventWriter.Stored stored;
+        try {
+            stored = writer.write(delivery, COMMIT_TIMEOUT_MILLIS);
+        } catch (DatabaseUnavailableException e) {
+            response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            respond(response, 503, error("store_unavailable", null,
+                    "the delivery could not be stored right now and was not recorded; retry later"), false);
+            return;
+        }
+        respond(response, 200, "{\"id\":" + stored.id() + ",\"event\":" + Json.quote(delivery.eventType())
+                + ",\"repeat\":" + (stored.repeatOf() != null) + ",\"repeat_of\":" + stored.repeatOf() + "}", false);
+    }
+
+    /** The query string, plus a form body for tools that POST one. */
+    private static String query(HttpServletRequest request) throws Rejection, IOException {
+        String query = request.getQueryString();
+        if (query != null && query.length() > DeliveryParser.MAX_QUERY_LENGTH) {
+            throw new Rejection(414, "query_too_long", null, "the query string has " + query.length()
+                    + " characters; at most " + DeliveryParser.MAX_QUERY_LENGTH + " are accepted");
+        }
+        String type = request.getContentType();
+        if (!"POST".equals(request.getMethod()) || type == null
+                || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return query;
+        }
+        String body = readBounded(request.getInputStream());
+        if (body.isEmpty()) {
+            return query;
+        }
+        return query == null || query.isEmpty() ? body : query + "&" + body;
+    }
+
+    private static String readBounded(InputStream in) throws IOException, Rejection {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[1024];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            out.write(buf, 0, n);
+            if (out.size() > MAX_FORM_BODY) {
+                throw new Rejection(413, "body_too_large", null,
+                        "the form body is larger than " + MAX_FORM_BODY + " bytes");
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String error(String code, String parameter, String message) {
+        return "{\"error\":" + Json.quote(code) + (parameter == null ? "" : ",\"parameter\":" + Json.quote(parameter))
+                + ",\"message\":" + Json.quote(message) + "}";
+    }
+
+    private static void respond(HttpServletResponse response, int status, String json) throws IOException {
+        respond(response, status, json, false);
+    }
+
+    private static void respond(HttpServletResponse response, int status, String json, boolean head) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("application/json;charset=utf-8");
+        if (head) {
+            return;
+        }
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}
