@@ -1,0 +1,82 @@
+package org.aurorawebhooks.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import org.aurorawebhooks.api.AuroraApiException;
+import org.aurorawebhooks.api.AuroraAuthenticationException;
+import org.aurorawebhooks.config.ConfigException;
+import org.aurorawebhooks.reconcile.ReconcileLockedException;
+import org.aurorawebhooks.store.DatabaseUnavailableException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The operator CLI: {@code java -jar aurora-reconciler.jar COMMAND [options]}.
+ *
+ * <p>Exit codes: 0 done; 1 done with failures (the summary lists them); 2 usage or configuration
+ * error; 3 could not run (database or API unreachable, token refused, another run holds the lock).
+ */
+@Command(name = "aurora-reconciler", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Reconcile Aurora leads, manage webhook subscriptions, or run a simulated Aurora.",
+        subcommands = {ReconcileCommand.class, ScheduleCommand.class, StatusCommand.class, SubscribeCommand.class,
+            SimulateCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:done with failures (the summary lists them)", "2:usage or configuration error",
+            "3:could not run (database or API unreachable, token refused, another run holds the lock)"})
+public final class Main implements Runnable {
+    static final int DONE = 0;
+    static final int FAILURES = 1;
+    static final int USAGE = 2;
+    static final int COULD_NOT_RUN = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
+    }
+
+    /** Runs a command; used by {@link #main} and by tests, which pass their own streams and environment. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExitCodeExceptionMapper(Main::exitCode);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("aurora-reconciler: " + message(e));
+            return exitCode(e);
+        });
+        CliContext.environment = env;
+        return cli.execute(args);
+    }
+
+    static int exitCode(Throwable e) {
+        if (e instanceof ConfigException || e instanceof CommandLine.ParameterException) {
+            return USAGE;
+        }
+        if (e instanceof AuroraAuthenticationException || e instanceof DatabaseUnavailableException
+                || e instanceof ReconcileLockedException || e instanceof AuroraApiException) {
+            return COULD_NOT_RUN;
+        }
+        return COULD_NOT_RUN;
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: reconcile, schedule, "
+                + "status, subscribe or simulate");
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"aurora-reconciler " + (v == null ? "development build" : v)};
+        }
+    }
+}

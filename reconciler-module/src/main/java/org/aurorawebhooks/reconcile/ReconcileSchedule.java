@@ -1,0 +1,196 @@
+package org.aurorawebhooks.reconcile;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.aurorawebhooks.config.ConfigException;
+import org.aurorawebhooks.config.Key;
+import org.aurorawebhooks.store.Database;
+import org.aurorawebhooks.store.Dialect;
+import org.quartz.CronExpression;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.utils.ConnectionProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the reconciler on {@code aurora.reconciler.cron} with Quartz. On PostgreSQL, Quartz keeps its
+ * triggers in the same database ({@code aurora_qrtz_*} tables) and runs clustered, so with several
+ * nodes each scheduled run happens once; on SQLite (one node) triggers live in memory.
+ */
+public final class ReconcileSchedule implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReconcileSchedule.class);
+    /** Every node of a cluster must use the same scheduler name: Quartz coordinates by it. */
+    static final String CLUSTER_NAME = "aurora-webhooks";
+    private static final JobKey JOB = JobKey.jobKey("reconcile", "aurora-webhooks");
+    private static final String RECONCILER = "aurora.reconciler";
+    private static final String LOOKBACK = "aurora.lookback";
+
+    private final Scheduler scheduler;
+    private final String providerKey;
+
+    private ReconcileSchedule(Scheduler scheduler, String providerKey) {
+        this.scheduler = scheduler;
+        this.providerKey = providerKey;
+    }
+
+    /**
+     * Validates the cron expression and starts the schedule.
+     *
+     * @throws ConfigException when {@code cron} is not a valid Quartz cron expression
+     */
+    public static ReconcileSchedule start(Database database, Reconciler reconciler, String cron, Duration lookback) {
+        if (!CronExpression.isValidExpression(cron)) {
+            throw new ConfigException(Key.RECONCILER_CRON.key() + ": \"" + cron + "\" is not a Quartz cron expression "
+                    + "(seconds minutes hours day-of-month month day-of-week, e.g. 0 0 2 * * ?), nor off");
+        }
+        String providerKey = null;
+        Properties p = new Properties();
+        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        p.setProperty("org.quartz.threadPool.threadCount", "1");
+        p.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
+        p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
+        if (database.dialect() == Dialect.POSTGRESQL) {
+            providerKey = UUID.randomUUID().toString();
+            SharedDataSource.register(providerKey, database.dataSource());
+            p.setProperty("org.quartz.scheduler.instanceName", CLUSTER_NAME);
+            p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+            p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+            p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+            p.setProperty("org.quartz.jobStore.tablePrefix", "aurora_qrtz_");
+            p.setProperty("org.quartz.jobStore.isClustered", "true");
+            p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");
+            p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+            p.setProperty("org.quartz.jobStore.dataSource", "aurora");
+            p.setProperty("org.quartz.dataSource.aurora.connectionProvider.class", SharedDataSource.class.getName());
+            p.setProperty("org.quartz.dataSource.aurora.key", providerKey);
+        } else {
+            // Unique per instance: Quartz keeps a JVM-wide registry of schedulers by name.
+            p.setProperty("org.quartz.scheduler.instanceName", CLUSTER_NAME + "-" + UUID.randomUUID());
+            p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+        }
+        try {
+            Scheduler scheduler = new StdSchedulerFactory(p).getScheduler();
+            scheduler.getContext().put(RECONCILER, reconciler);
+            scheduler.getContext().put(LOOKBACK, lookback);
+            JobDetail job = JobBuilder.newJob(ReconcileJob.class).withIdentity(JOB).storeDurably()
+                    .withDescription("aurora-webhooks reconcile").build();
+            Trigger trigger = TriggerBuilder.newTrigger().withIdentity("reconcile-cron", "aurora-webhooks").forJob(JOB)
+                    .withSchedule(CronScheduleBuilder.cronSchedule(cron).withMisfireHandlingInstructionFireAndProceed())
+                    .build();
+            // replace = true: every node (re)declares the same job; the cron of the last one started wins.
+            scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
+            scheduler.start();
+            log.info("aurora-webhooks: reconcile scheduled on \"{}\" ({}), next run at {}", cron,
+                    database.dialect() == Dialect.POSTGRESQL ? "Quartz clustered on the database" : "in memory",
+                    trigger.getNextFireTime());
+            return new ReconcileSchedule(scheduler, providerKey);
+        } catch (SchedulerException e) {
+            if (providerKey != null) {
+                SharedDataSource.unregister(providerKey);
+            }
+            throw new IllegalStateException("cannot start the reconcile schedule: " + e.getMessage(), e);
+        }
+    }
+
+    /** Blocks until the scheduler is shut down (the CLI's {@code schedule} command). */
+    public void awaitShutdown() throws InterruptedException {
+        while (!isShutdown()) {
+            Thread.sleep(500);
+        }
+    }
+
+    private boolean isShutdown() {
+        try {
+            return scheduler.isShutdown();
+        } catch (SchedulerException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            scheduler.shutdown(true);
+        } catch (SchedulerException e) {
+            log.warn("aurora-webhooks: stopping the reconcile schedule failed: {}", e.getMessage());
+        } finally {
+            if (providerKey != null) {
+                SharedDataSource.unregister(providerKey);
+            }
+        }
+    }
+
+    /** The Quartz job: one reconcile pass; Quartz never runs two at once on a node, the lock across nodes. */
+    @DisallowConcurrentExecution
+    public static final class ReconcileJob implements Job {
+        @Override
+        public void execute(JobExecutionContext context) throws JobExecutionException {
+            try {
+                Reconciler reconciler = (Reconciler) context.getScheduler().getContext().get(RECONCILER);
+                Duration lookback = (Duration) context.getScheduler().getContext().get(LOOKBACK);
+                RunReport report = reconciler.run("schedule", lookback, false, Progress.Listener.NONE);
+                log.info("aurora-webhooks: scheduled {}", report.summary());
+            } catch (ReconcileLockedException e) {
+                log.info("aurora-webhooks: scheduled reconcile skipped: {}", e.getMessage());
+            } catch (SchedulerException | RuntimeException e) {
+                log.error("aurora-webhooks: scheduled reconcile failed: {}", e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Hands the library's own pool to Quartz, found by a key Quartz passes in its properties. */
+    public static final class SharedDataSource implements ConnectionProvider {
+        private static final Map<String, DataSource> REGISTRY = new ConcurrentHashMap<>();
+        private String key;
+
+        static void register(String key, DataSource dataSource) {
+            REGISTRY.put(key, dataSource);
+        }
+
+        static void unregister(String key) {
+            REGISTRY.remove(key);
+        }
+
+        /** Set by Quartz from {@code org.quartz.dataSource.aurora.key}. */
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            DataSource ds = REGISTRY.get(key);
+            if (ds == null) {
+                throw new SQLException("the aurora-webhooks database for the schedule is closed");
+            }
+            return ds.getConnection();
+        }
+
+        @Override
+        public void shutdown() {
+            // the pool belongs to the library's Database, which closes it
+        }
+
+        @Override
+        public void initialize() {
+            // nothing to set up: the pool exists already
+        }
+    }
+}

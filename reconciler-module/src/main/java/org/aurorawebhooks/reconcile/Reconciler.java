@@ -1,0 +1,338 @@
+package org.aurorawebhooks.reconcile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.aurorawebhooks.api.AuroraApi;
+import org.aurorawebhooks.api.AuroraApiException;
+import org.aurorawebhooks.api.AuroraAuthenticationException;
+import org.aurorawebhooks.store.Database;
+import org.aurorawebhooks.store.Dialect;
+import org.aurorawebhooks.sync.LeadStore;
+import org.aurorawebhooks.sync.LeadSyncQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reconcile pass: finds what lost webhooks left stale in {@code aurora_leads}.
+ *
+ * <ol>
+ *   <li>Re-fetches every lead touched (by a lead event or a sync) within the lookback window.</li>
+ *   <li>Pages through List Leads; a lead the store has never seen is fetched (a lost {@code lead_created}),
+ *       a lead whose listed {@code updated_at} differs from the stored one is fetched (a lost
+ *       {@code lead_changed}); a lead the listing shows unchanged costs no call.</li>
+ *   <li>When the listing was read to its end, stored leads it no longer shows are fetched once: a 404
+ *       marks them gone.</li>
+ * </ol>
+ * Every pass is one row in {@code aurora_reconcile_runs}; a lease lock keeps two passes from overlapping,
+ * and a pass killed at any moment leaves nothing half-done that the next one does not redo.
+ * Thread-safe: concurrent calls simply find the lock held.
+ */
+public final class Reconciler {
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    static final int PER_PAGE = 100;
+    private static final Duration LOCK_LEASE = Duration.ofMinutes(5);
+    private static final Duration RENEW_EVERY = Duration.ofSeconds(30);
+    private static final int MAX_REPORTED_FAILURES = 20;
+    private static final List<String> LEAD_EVENTS = List.of("lead_created", "lead_changed", "lead_converted",
+            "lead_solar_estimation_job_completed");
+
+    private final Database database;
+    private final AuroraApi api;
+    private final LeadStore leads;
+    private final LeadSyncQueue queue;
+    private final Clock clock;
+
+    public Reconciler(Database database, AuroraApi api, Clock clock) {
+        this.database = database;
+        this.api = api;
+        this.leads = new LeadStore(database);
+        this.queue = new LeadSyncQueue(database, clock);
+        this.clock = clock;
+    }
+
+    /**
+     * Runs one pass now.
+     *
+     * @param trigger who asked: {@code cli}, {@code schedule}, ...
+     * @param since how far back "recently touched" reaches
+     * @param dryRun fetch and compare, but change nothing in the store
+     * @throws ReconcileLockedException when another pass holds the lock
+     * @throws AuroraAuthenticationException when Aurora refuses the token (the run is recorded as failed)
+     */
+    public RunReport run(String trigger, Duration since, boolean dryRun, Progress.Listener progress) {
+        database.ensureMigrated();
+        String holder = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
+        LeaseLock lock = new LeaseLock(database, clock, "reconcile", holder, LOCK_LEASE);
+        Optional<String> heldBy = lock.tryAcquire();
+        if (heldBy.isPresent()) {
+            throw new ReconcileLockedException(heldBy.get());
+        }
+        try {
+            return new Pass(trigger, since, dryRun, progress, lock).execute();
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** The state of one pass. */
+    private final class Pass {
+        private final String trigger;
+        private final Duration since;
+        private final boolean dryRun;
+        private final Progress.Listener progress;
+        private final LeaseLock lock;
+        private final Instant started = clock.instant();
+        private final long callsAtStart;
+        private final long throttledAtStart;
+        private final List<String> failures = new ArrayList<>();
+        private final Set<String> handled = new HashSet<>();
+        private long lastRenew = clock.millis();
+        private long lastProgress;
+        private long done;
+        private long total;
+        private int checked;
+        private int createdMissed;
+        private int changedMissed;
+        private int unchanged;
+        private int gone;
+        private int failed;
+
+        Pass(String trigger, Duration since, boolean dryRun, Progress.Listener progress, LeaseLock lock) {
+            this.trigger = trigger;
+            this.since = since;
+            this.dryRun = dryRun;
+            this.progress = progress;
+            this.lock = lock;
+            this.callsAtStart = api.stats().calls();
+            this.throttledAtStart = api.stats().throttled();
+        }
+
+        RunReport execute() {
+            closeInterruptedRuns();
+            long runId = insertRun();
+            String outcome = "failed";
+            String error = null;
+            try {
+                Set<String> touched = touchedLeads(started.minus(since));
+                long storedLeads = countLeads();
+                total = touched.size() + (storedLeads / PER_PAGE) + 1;
+                for (String leadId : touched) {
+                    refetch(leadId, false);
+                }
+                Set<String> listed = new HashSet<>();
+                boolean complete = pageThroughListing(listed);
+                if (complete) {
+                    for (String leadId : storedNotListed(listed)) {
+                        refetch(leadId, false);
+                    }
+                }
+                outcome = failed == 0 ? "succeeded" : "completed_with_failures";
+                return report(runId, outcome);
+            } catch (AuroraAuthenticationException e) {
+                error = e.getMessage();
+                throw e;
+            } catch (RuntimeException e) {
+                error = e.getMessage();
+                throw e;
+            } finally {
+                finishRun(runId, outcome, error);
+            }
+        }
+
+        private RunReport report(long runId, String outcome) {
+            return new RunReport(runId, started, clock.instant(), trigger, outcome, dryRun, checked, createdMissed,
+                    changedMissed, unchanged, gone, failed, api.stats().calls() - callsAtStart,
+                    api.stats().throttled() - throttledAtStart, List.copyOf(failures));
+        }
+
+        /** Fetches one lead and stores it; {@code discovered} says it came from the listing as unknown. */
+        private void refetch(String leadId, boolean discovered) {
+            if (!handled.add(leadId)) {
+                return;
+            }
+            try {
+                Optional<ObjectNode> fetched = api.retrieveLead(leadId);
+                Instant now = clock.instant();
+                checked++;
+                if (fetched.isEmpty()) {
+                    boolean wasKnown = !leads.known(List.of(leadId)).isEmpty();
+                    if (wasKnown && (dryRun || leads.markGone(leadId, now))) {
+                        gone++;
+                    }
+                    return;
+                }
+                LeadStore.Outcome outcome = dryRun ? compare(fetched.get()) : leads.upsert(fetched.get(), now);
+                switch (outcome) {
+                    case CREATED -> createdMissed++;
+                    case CHANGED -> changedMissed++;
+                    case UNCHANGED -> unchanged++;
+                }
+                if (discovered && outcome == LeadStore.Outcome.CREATED) {
+                    log.info("aurora-webhooks: reconcile found lead {} whose lead_created never arrived", leadId);
+                }
+            } catch (AuroraAuthenticationException e) {
+                throw e;
+            } catch (AuroraApiException | IllegalArgumentException e) {
+                failed++;
+                if (failures.size() < MAX_REPORTED_FAILURES) {
+                    failures.add("lead " + leadId + ": " + e.getMessage());
+                }
+                if (!dryRun) {
+                    queue.markDue(leadId, "reconcile_retry");
+                }
+            } finally {
+                step();
+            }
+        }
+
+        private LeadStore.Outcome compare(ObjectNode lead) {
+            String id = lead.path("id").asText();
+            LeadStore.Known known = leads.known(List.of(id)).get(id);
+            if (known == null) {
+                return LeadStore.Outcome.CREATED;
+            }
+            return known.contentHash().equals(LeadStore.contentHash(lead)) && !known.gone()
+                    ? LeadStore.Outcome.UNCHANGED : LeadStore.Outcome.CHANGED;
+        }
+
+        /** @return true when the listing was read to its end */
+        private boolean pageThroughListing(Set<String> listed) {
+            for (int page = 1; ; page++) {
+                List<ObjectNode> items = api.listLeads(page, PER_PAGE).leads();
+                step();
+                List<String> ids = new ArrayList<>(items.size());
+                for (ObjectNode item : items) {
+                    String id = item.path("id").asText("");
+                    if (!id.isEmpty()) {
+                        ids.add(id);
+                    }
+                }
+                listed.addAll(ids);
+                Map<String, LeadStore.Known> known = leads.known(ids);
+                for (ObjectNode item : items) {
+                    String id = item.path("id").asText("");
+                    if (id.isEmpty() || handled.contains(id)) {
+                        continue;
+                    }
+                    LeadStore.Known k = known.get(id);
+                    if (k == null || k.gone() || !sameVersion(item, k)) {
+                        total++;
+                        refetch(id, k == null);
+                    } else {
+                        handled.add(id);
+                        checked++;
+                        unchanged++;
+                    }
+                }
+                if (items.size() < PER_PAGE) {
+                    return true;
+                }
+                total = Math.max(total, done + 1); // at least one more page
+            }
+        }
+
+        /** The listing shows the same version as the store: same updated_at, or the same content. */
+        private boolean sameVersion(ObjectNode item, LeadStore.Known known) {
+            JsonNode updated = item.get("updated_at");
+            if (updated != null && updated.isTextual() && known.updatedAt() != null) {
+                try {
+                    return Instant.parse(updated.asText()).equals(known.updatedAt());
+                } catch (java.time.format.DateTimeParseException e) {
+                    return false;
+                }
+            }
+            return LeadStore.contentHash(item).equals(known.contentHash());
+        }
+
+        private void step() {
+            done++;
+            long now = clock.millis();
+            if (now - lastRenew > RENEW_EVERY.toMillis()) {
+                if (!lock.renew()) {
+                    throw new IllegalStateException("lost the reconcile lock (its lease ran out); stopping this pass");
+                }
+                lastRenew = now;
+            }
+            if (now - lastProgress >= 200) {
+                lastProgress = now;
+                long remaining = Math.max(0, total - done);
+                double perSecond = api.requestsPerMinute() / 60.0;
+                progress.update(new Progress(done, Math.max(total, done), api.stats().calls() - callsAtStart,
+                        Duration.ofSeconds((long) Math.ceil(remaining / perSecond))));
+            }
+        }
+
+        private Set<String> touchedLeads(Instant from) {
+            Dialect d = database.dialect();
+            Set<String> out = new LinkedHashSet<>();
+            database.jdbi().useHandle(h -> {
+                out.addAll(h.createQuery("SELECT DISTINCT lead_id FROM aurora_webhook_events WHERE lead_id IS NOT NULL "
+                                + "AND event_type IN (<events>) AND received_at >= :from")
+                        .bindList("events", LEAD_EVENTS).bind("from", d.timestamp(from)).mapTo(String.class).list());
+                out.addAll(h.createQuery("SELECT lead_id FROM aurora_leads WHERE last_fetched_at >= :from AND gone_at IS NULL")
+                        .bind("from", d.timestamp(from)).mapTo(String.class).list());
+            });
+            return out;
+        }
+
+        private long countLeads() {
+            return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM aurora_leads")
+                    .mapTo(Long.class).one());
+        }
+
+        private List<String> storedNotListed(Set<String> listed) {
+            List<String> out = new ArrayList<>();
+            database.jdbi().useHandle(h -> h.createQuery("SELECT lead_id FROM aurora_leads WHERE gone_at IS NULL")
+                    .mapTo(String.class).useStream(s -> s.filter(id -> !listed.contains(id) && !handled.contains(id))
+                            .forEach(out::add)));
+            total += out.size();
+            return out;
+        }
+
+        /** A pass killed earlier left its row 'running'; holding the lock proves it is not. */
+        private void closeInterruptedRuns() {
+            Dialect d = database.dialect();
+            database.jdbi().useHandle(h -> h.createUpdate("UPDATE aurora_reconcile_runs SET outcome = 'interrupted', "
+                    + "ended_at = :now WHERE outcome = 'running'").bind("now", d.timestamp(clock.instant())).execute());
+        }
+
+        private long insertRun() {
+            Dialect d = database.dialect();
+            return database.jdbi().withHandle(h -> h.createQuery("INSERT INTO aurora_reconcile_runs "
+                            + "(started_at, trigger_type, outcome, since_window, dry_run) "
+                            + "VALUES (:started, :trigger, 'running', :since, :dry) RETURNING id")
+                    .bind("started", d.timestamp(started)).bind("trigger", trigger).bind("since", since.toString())
+                    .bind("dry", dryRun).mapTo(Long.class).one());
+        }
+
+        private void finishRun(long runId, String outcome, String error) {
+            Dialect d = database.dialect();
+            try {
+                database.jdbi().useHandle(h -> h.createUpdate("UPDATE aurora_reconcile_runs SET ended_at = :ended, "
+                                + "outcome = :outcome, checked = :checked, created_missed = :created, "
+                                + "changed_missed = :changed, unchanged = :unchanged, gone = :gone, failed = :failed, "
+                                + "api_calls = :calls, throttled = :throttled, error = :error WHERE id = :id")
+                        .bind("ended", d.timestamp(clock.instant())).bind("outcome", outcome).bind("checked", checked)
+                        .bind("created", createdMissed).bind("changed", changedMissed).bind("unchanged", unchanged)
+                        .bind("gone", gone).bind("failed", failed).bind("calls", api.stats().calls() - callsAtStart)
+                        .bind("throttled", api.stats().throttled() - throttledAtStart)
+                        .bind("error", error == null ? null : error.length() > 1900 ? error.substring(0, 1900) : error)
+                        .bind("id", runId).execute());
+            } catch (RuntimeException e) {
+                log.warn("aurora-webhooks: could not record the end of reconcile run {}: {}", runId, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,541 @@
+package org.aurorawebhooks.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A stand-in for Aurora that speaks real HTTP on a loopback port: Retrieve Lead, List Leads and the
+ * webhook subscription endpoints under {@code /tenants/{tenant_id}}, bearer-token checking, its own
+ * rate limit answering 429 with {@code Retry-After}, and webhook firing at the subscribed
+ * {@code url_template}s (optionally dropping a share of them, as a flaky network would). Faults can be
+ * injected per instance. For tests, the sample webapp's demo mode, benchmarks and {@code simulate}.
+ * Thread-safe.
+ */
+public final class SimulatedAurora implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Z_]+)>");
+    private static final Pattern LEAD_PATH = Pattern.compile("/tenants/([^/]+)/leads/([^/]+)");
+    private static final Pattern LEADS_PATH = Pattern.compile("/tenants/([^/]+)/leads");
+    private static final Pattern WEBHOOKS_PATH = Pattern.compile("/tenants/([^/]+)/webhooks(?:/([^/]+))?");
+
+    /** How the simulator behaves. */
+    public record Options(int port, String tenantId, String token, int requestsPerMinute, boolean wrapRetrieveLead,
+                          double dropShare, long seed, boolean autoFire) {
+        public static Options defaults() {
+            return new Options(0, "tenant-" + UUID.randomUUID().toString().substring(0, 8),
+                    "sim-" + UUID.randomUUID(), 90, false, 0.0, 42, true);
+        }
+
+        public Options withPort(int p) {
+            return new Options(p, tenantId, token, requestsPerMinute, wrapRetrieveLead, dropShare, seed, autoFire);
+        }
+
+        public Options withRequestsPerMinute(int rpm) {
+            return new Options(port, tenantId, token, rpm, wrapRetrieveLead, dropShare, seed, autoFire);
+        }
+
+        public Options withWrappedRetrieveLead(boolean wrap) {
+            return new Options(port, tenantId, token, requestsPerMinute, wrap, dropShare, seed, autoFire);
+        }
+
+        public Options withDropShare(double share) {
+            return new Options(port, tenantId, token, requestsPerMinute, wrapRetrieveLead, share, seed, autoFire);
+        }
+
+        public Options withAutoFire(boolean fire) {
+            return new Options(port, tenantId, token, requestsPerMinute, wrapRetrieveLead, dropShare, seed, fire);
+        }
+
+        public Options withCredentials(String tenant, String bearer) {
+            return new Options(port, tenant, bearer, requestsPerMinute, wrapRetrieveLead, dropShare, seed, autoFire);
+        }
+    }
+
+    private final Options options;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final HttpClient webhookClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Clock clock = Clock.systemUTC();
+    private final Random random;
+    private final Map<String, SimulatedLead> leads = new ConcurrentHashMap<>();
+    private volatile List<SimulatedLead> listing;
+    private final Map<String, ObjectNode> webhooks = new ConcurrentHashMap<>();
+    private final AtomicInteger webhookIds = new AtomicInteger();
+    private final ArrayDeque<Long> window = new ArrayDeque<>();
+    private final Set<String> forcedNotFound = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger failNext = new AtomicInteger();
+    private volatile int failStatus = 503;
+    private final AtomicInteger malformedNext = new AtomicInteger();
+    private final AtomicInteger throttleNext = new AtomicInteger();
+    private volatile long delayMillis;
+    private volatile double dropShare;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong throttled = new AtomicLong();
+    private final AtomicLong retrieveCalls = new AtomicLong();
+    private final AtomicLong listCalls = new AtomicLong();
+    private final AtomicLong fired = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final AtomicInteger maxConcurrentSamePath = new AtomicInteger();
+
+    private SimulatedAurora(Options options) throws IOException {
+        this.options = options;
+        this.random = new Random(options.seed());
+        this.dropShare = options.dropShare();
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 128);
+        this.executor = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "simulated-aurora");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+    }
+
+    public static SimulatedAurora start(Options options) throws IOException {
+        SimulatedAurora aurora = new SimulatedAurora(options);
+        aurora.server.start();
+        return aurora;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String tenantId() {
+        return options.tenantId();
+    }
+
+    public String token() {
+        return options.token();
+    }
+
+    // ---- leads -----------------------------------------------------------------------------------
+
+    /** Creates a lead; fires {@code lead_created} when auto-fire is on. */
+    public String createLead() {
+        String id = UUID.randomUUID().toString();
+        SimulatedLead lead;
+        synchronized (random) {
+            lead = SimulatedLead.random(id, random, clock.instant());
+        }
+        leads.put(id, lead);
+        listing = null;
+        if (options.autoFire()) {
+            fire("lead_created", Map.of("lead_id", id, "source", "api"));
+        }
+        return id;
+    }
+
+    /** Creates {@code n} leads at once without firing anything (benchmarks, big tenants). */
+    public void seedLeads(int n) {
+        java.time.Instant now = clock.instant().minus(Duration.ofDays(30));
+        synchronized (random) {
+            for (int i = 0; i < n; i++) {
+                String id = UUID.randomUUID().toString();
+                leads.put(id, SimulatedLead.random(id, random, now.plusMillis(i)));
+            }
+        }
+        listing = null;
+    }
+
+    /** Changes a lead's customer data and {@code updated_at}; fires {@code lead_changed} when auto-fire is on. */
+    public void changeLead(String id) {
+        synchronized (random) {
+            leads.computeIfPresent(id, (k, lead) -> lead.changed(random, clock.instant()));
+        }
+        listing = null;
+        if (options.autoFire()) {
+            fire("lead_changed", Map.of("lead_id", id));
+        }
+    }
+
+    /** Deletes a lead: Retrieve Lead then answers 404 and List Leads no longer shows it. */
+    public void deleteLead(String id) {
+        leads.remove(id);
+        listing = null;
+    }
+
+    /** The lead's Retrieve Lead JSON, or null. */
+    public ObjectNode lead(String id) {
+        SimulatedLead lead = leads.get(id);
+        return lead == null ? null : lead.toJson(JSON);
+    }
+
+    public List<String> leadIds() {
+        return List.copyOf(leads.keySet());
+    }
+
+    public int leadCount() {
+        return leads.size();
+    }
+
+    // ---- webhooks --------------------------------------------------------------------------------
+
+    /** The subscriptions as Aurora would list them. */
+    public List<ObjectNode> subscriptions() {
+        List<ObjectNode> out = new ArrayList<>(webhooks.values());
+        out.sort(Comparator.comparing(n -> Integer.parseInt(n.get("id").asText())));
+        return out;
+    }
+
+    /**
+     * Fires {@code event} at every enabled subscription for it, substituting {@code <PLACEHOLDER>}s with
+     * the values ({@code <LEAD_ID>} from {@code lead_id}; {@code <DESIGN_REQUEST_ID_IN_AURORA>} from
+     * {@code design_request_id}) and sending the subscription's header auth.
+     *
+     * @return the HTTP status of each delivery sent (dropped ones are counted, not sent)
+     */
+    public List<Integer> fire(String event, Map<String, String> values) {
+        List<Integer> statuses = new ArrayList<>();
+        for (ObjectNode sub : subscriptions()) {
+            if (!event.equals(sub.path("event").asText()) || !sub.path("enabled").asBoolean(true)) {
+                continue;
+            }
+            boolean drop;
+            synchronized (random) {
+                drop = random.nextDouble() < dropShare;
+            }
+            if (drop) {
+                dropped.incrementAndGet();
+                continue;
+            }
+            statuses.add(deliver(sub.path("url_template").asText(), values,
+                    sub.hasNonNull("header_auth_key") ? sub.get("header_auth_key").asText() : null,
+                    sub.hasNonNull("header_auth_value") ? sub.get("header_auth_value").asText() : null));
+        }
+        return statuses;
+    }
+
+    /** Sends one delivery built from a URL template; returns the status, or -1 when it could not be sent. */
+    public int deliver(String urlTemplate, Map<String, String> values, String headerName, String headerValue) {
+        Matcher m = PLACEHOLDER.matcher(urlTemplate);
+        StringBuilder url = new StringBuilder();
+        while (m.find()) {
+            String key = m.group(1).toLowerCase().replace("_in_aurora", "");
+            String value = values.getOrDefault(key, "");
+            m.appendReplacement(url, Matcher.quoteReplacement(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        }
+        m.appendTail(url);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(10)).GET();
+        if (headerName != null && headerValue != null) {
+            b.header(headerName, headerValue);
+        }
+        fired.incrementAndGet();
+        try {
+            return webhookClient.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Changes the share of firings dropped from now on (0.0 to 1.0). */
+    public void dropShare(double share) {
+        this.dropShare = share;
+    }
+
+    // ---- faults ----------------------------------------------------------------------------------
+
+    /** The next {@code n} API requests answer {@code status} (a 5xx, usually). */
+    public void failNext(int n, int status) {
+        failStatus = status;
+        failNext.set(n);
+    }
+
+    /** The next {@code n} API requests answer 200 with a body that is not JSON. */
+    public void malformedNext(int n) {
+        malformedNext.set(n);
+    }
+
+    /** The next {@code n} API requests answer 429 with {@code Retry-After: 1}. */
+    public void throttleNext(int n) {
+        throttleNext.set(n);
+    }
+
+    /** Every API answer is delayed by this much. */
+    public void delay(long millis) {
+        delayMillis = millis;
+    }
+
+    /** Retrieve Lead answers 404 for this lead although it exists. */
+    public void forceNotFound(String leadId) {
+        forcedNotFound.add(leadId);
+    }
+
+    // ---- counters --------------------------------------------------------------------------------
+
+    /** API requests received (429s included). */
+    public long requests() {
+        return requests.get();
+    }
+
+    public long throttledAnswers() {
+        return throttled.get();
+    }
+
+    public long retrieveLeadCalls() {
+        return retrieveCalls.get();
+    }
+
+    public long listLeadsCalls() {
+        return listCalls.get();
+    }
+
+    /**
+     * The most requests ever in flight at once for one path, e.g. one lead's Retrieve Lead: proves that
+     * two sync workers never fetched the same lead at the same time.
+     */
+    public int maxConcurrentSamePath() {
+        return maxConcurrentSamePath.get();
+    }
+
+    /** Webhook deliveries sent. */
+    public long firedWebhooks() {
+        return fired.get();
+    }
+
+    public long droppedWebhooks() {
+        return dropped.get();
+    }
+
+    // ---- HTTP ------------------------------------------------------------------------------------
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            requests.incrementAndGet();
+            if (!("Bearer " + options.token()).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                send(ex, 401, "{\"error\":\"unauthorized\"}");
+                return;
+            }
+            long retryAfter = rateLimit();
+            if (retryAfter > 0 || decrement(throttleNext)) {
+                throttled.incrementAndGet();
+                ex.getResponseHeaders().set("Retry-After", String.valueOf(Math.max(1, retryAfter)));
+                send(ex, 429, "{\"error\":\"rate limit exceeded\"}");
+                return;
+            }
+            if (decrement(failNext)) {
+                send(ex, failStatus, "{\"error\":\"simulated failure\"}");
+                return;
+            }
+            if (decrement(malformedNext)) {
+                send(ex, 200, "{\"id\": \"truncated");
+                return;
+            }
+            String path = ex.getRequestURI().getRawPath();
+            int concurrent = inFlight.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+            maxConcurrentSamePath.accumulateAndGet(concurrent, Math::max);
+            try {
+                if (delayMillis > 0) {
+                    Thread.sleep(delayMillis);
+                }
+                route(ex);
+            } finally {
+                inFlight.get(path).decrementAndGet();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            send(ex, 500, "{\"error\":" + JSON.writeValueAsString(String.valueOf(e.getMessage())) + "}");
+        }
+    }
+
+    private static boolean decrement(AtomicInteger counter) {
+        return counter.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+    }
+
+    /** Sliding one-minute window; returns seconds to wait, or 0 when the request may pass. */
+    private long rateLimit() {
+        long now = System.currentTimeMillis();
+        synchronized (window) {
+            while (!window.isEmpty() && window.peekFirst() <= now - 60_000) {
+                window.pollFirst();
+            }
+            if (window.size() >= options.requestsPerMinute()) {
+                return Math.max(1, (window.peekFirst() + 60_000 - now + 999) / 1000);
+            }
+            window.addLast(now);
+            return 0;
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getRawPath();
+        String method = ex.getRequestMethod();
+        Matcher m;
+        if ((m = LEAD_PATH.matcher(path)).matches() && method.equals("GET")) {
+            if (tenantOk(ex, m.group(1))) {
+                retrieveLead(ex, URLDecoder.decode(m.group(2), StandardCharsets.UTF_8));
+            }
+        } else if ((m = LEADS_PATH.matcher(path)).matches() && method.equals("GET")) {
+            if (tenantOk(ex, m.group(1))) {
+                listLeads(ex, query(ex.getRequestURI().getRawQuery()));
+            }
+        } else if ((m = WEBHOOKS_PATH.matcher(path)).matches()) {
+            if (tenantOk(ex, m.group(1))) {
+                webhooks(ex, method, m.group(2));
+            }
+        } else {
+            send(ex, 404, "{\"error\":\"not found\"}");
+        }
+    }
+
+    private boolean tenantOk(HttpExchange ex, String tenant) throws IOException {
+        if (options.tenantId().equals(URLDecoder.decode(tenant, StandardCharsets.UTF_8))) {
+            return true;
+        }
+        send(ex, 404, "{\"error\":\"unknown tenant\"}");
+        return false;
+    }
+
+    private void retrieveLead(HttpExchange ex, String id) throws IOException {
+        retrieveCalls.incrementAndGet();
+        SimulatedLead lead = forcedNotFound.contains(id) ? null : leads.get(id);
+        if (lead == null) {
+            send(ex, 404, "{\"error\":\"lead not found\"}");
+            return;
+        }
+        ObjectNode json = lead.toJson(JSON);
+        if (options.wrapRetrieveLead()) {
+            ObjectNode wrapped = JSON.createObjectNode();
+            wrapped.set("lead", json);
+            json = wrapped;
+        }
+        send(ex, 200, json.toString());
+    }
+
+    /** Newest change first, then by id: the order a client can rely on page after page. */
+    private void listLeads(HttpExchange ex, Map<String, String> query) throws IOException {
+        listCalls.incrementAndGet();
+        int page = intParam(query, "page", 1);
+        int perPage = Math.min(100, intParam(query, "per_page", 25));
+        if (page < 1 || perPage < 1) {
+            send(ex, 400, "{\"error\":\"page and per_page must be positive\"}");
+            return;
+        }
+        List<SimulatedLead> sorted = listing;
+        if (sorted == null) {
+            sorted = new ArrayList<>(leads.values());
+            sorted.sort(Comparator.comparing(SimulatedLead::updatedAt).reversed().thenComparing(SimulatedLead::id));
+            listing = sorted;
+        }
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode items = body.putArray("leads");
+        int from = (int) Math.min((long) (page - 1) * perPage, sorted.size());
+        int to = Math.min(from + perPage, sorted.size());
+        for (SimulatedLead lead : sorted.subList(from, to)) {
+            items.add(lead.toJson(JSON));
+        }
+        send(ex, 200, body.toString());
+    }
+
+    private void webhooks(HttpExchange ex, String method, String id) throws IOException {
+        if (method.equals("GET") && id == null) {
+            ObjectNode body = JSON.createObjectNode();
+            body.putArray("webhooks").addAll(subscriptions());
+            send(ex, 200, body.toString());
+            return;
+        }
+        if (!(method.equals("POST") && id == null) && !(method.equals("PUT") && id != null)) {
+            send(ex, 405, "{\"error\":\"method not allowed\"}");
+            return;
+        }
+        JsonNode spec = JSON.readTree(ex.getRequestBody()).path("webhook");
+        if (!spec.path("event").isTextual() || !spec.path("url_template").isTextual()) {
+            send(ex, 422, "{\"error\":\"webhook.event and webhook.url_template are required\"}");
+            return;
+        }
+        String key = id == null ? String.valueOf(webhookIds.incrementAndGet()) : id;
+        if (id != null && !webhooks.containsKey(id)) {
+            send(ex, 404, "{\"error\":\"webhook not found\"}");
+            return;
+        }
+        ObjectNode stored = ((ObjectNode) spec).deepCopy();
+        stored.put("id", key);
+        if (!stored.has("enabled")) {
+            stored.put("enabled", true);
+        }
+        webhooks.put(key, stored);
+        ObjectNode body = JSON.createObjectNode();
+        body.set("webhook", stored);
+        send(ex, id == null ? 201 : 200, body.toString());
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static int intParam(Map<String, String> query, String name, int fallback) {
+        try {
+            return query.containsKey(name) ? Integer.parseInt(query.get(name)) : fallback;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

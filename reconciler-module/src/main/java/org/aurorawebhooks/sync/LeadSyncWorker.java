@@ -1,0 +1,151 @@
+package org.aurorawebhooks.sync;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.aurorawebhooks.api.AuroraApi;
+import org.aurorawebhooks.api.AuroraApiException;
+import org.aurorawebhooks.api.AuroraAuthenticationException;
+import org.aurorawebhooks.store.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches leads that deliveries marked due and upserts them into {@code aurora_leads}. Runs on its
+ * own threads, never on a request thread, so it never slows a webhook answer. The pending work lives
+ * in {@code aurora_lead_sync}: it survives restarts, and claims with leases keep two workers (threads
+ * or nodes) from fetching the same lead at once.
+ *
+ * <p>A rejected token (401/403) pauses the worker rather than burning through the queue: the leads
+ * stay due and are fetched once the token is fixed. Other failures back off per lead, with the
+ * error visible in {@code aurora_lead_sync.last_error} and in {@code status}.
+ */
+public final class LeadSyncWorker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LeadSyncWorker.class);
+    /** How often an idle worker looks for due leads: the bound on delivery-to-row latency. */
+    static final long POLL_MILLIS = 200;
+    private static final Duration LEASE = Duration.ofMinutes(2);
+    private static final long AUTH_PAUSE_MILLIS = 60_000;
+
+    private final Database database;
+    private final AuroraApi api;
+    private final LeadSyncQueue queue;
+    private final LeadStore leads;
+    private final Clock clock;
+    private final String workerId;
+    private final ExecutorService threads;
+    private final AtomicInteger fetched = new AtomicInteger();
+    private volatile boolean running = true;
+    private volatile long pausedUntil;
+
+    private LeadSyncWorker(Database database, AuroraApi api, Clock clock, int threadCount) {
+        this.database = database;
+        this.api = api;
+        this.clock = clock;
+        this.queue = new LeadSyncQueue(database, clock);
+        this.leads = new LeadStore(database);
+        this.workerId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        AtomicInteger n = new AtomicInteger();
+        this.threads = Executors.newFixedThreadPool(threadCount, r -> {
+            Thread t = new Thread(r, "aurora-lead-sync-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts {@code threadCount} threads polling the queue. */
+    public static LeadSyncWorker start(Database database, AuroraApi api, Clock clock, int threadCount) {
+        LeadSyncWorker worker = new LeadSyncWorker(database, api, clock, threadCount);
+        for (int i = 0; i < threadCount; i++) {
+            worker.threads.execute(worker::loop);
+        }
+        return worker;
+    }
+
+    /** Leads fetched (and stored or marked gone) since start: for tests and the sample's page. */
+    public int fetchedCount() {
+        return fetched.get();
+    }
+
+    private void loop() {
+        String me = workerId + "-" + Thread.currentThread().getName();
+        while (running) {
+            try {
+                if (clock.millis() < pausedUntil) {
+                    sleep(POLL_MILLIS);
+                    continue;
+                }
+                database.ensureMigrated();
+                List<LeadSyncQueue.Claim> claims = queue.claim(me, 1, LEASE);
+                if (claims.isEmpty()) {
+                    sleep(POLL_MILLIS);
+                    continue;
+                }
+                for (LeadSyncQueue.Claim claim : claims) {
+                    process(claim, me);
+                }
+            } catch (RuntimeException e) {
+                // The database may be down: keep polling, it will come back.
+                log.warn("aurora-webhooks: lead sync could not reach the database: {}", e.getMessage());
+                sleep(1_000);
+            }
+        }
+    }
+
+    private void process(LeadSyncQueue.Claim claim, String me) {
+        if (!running) {
+            queue.giveBack(claim, me, 0);
+            return;
+        }
+        try {
+            Optional<ObjectNode> lead = api.retrieveLead(claim.leadId());
+            if (lead.isPresent()) {
+                leads.upsert(lead.get(), clock.instant());
+            } else {
+                leads.markGone(claim.leadId(), clock.instant());
+            }
+            queue.complete(claim, me);
+            fetched.incrementAndGet();
+        } catch (AuroraAuthenticationException e) {
+            pausedUntil = clock.millis() + AUTH_PAUSE_MILLIS;
+            log.error("aurora-webhooks: lead sync paused for {} s: {}", AUTH_PAUSE_MILLIS / 1000, e.getMessage());
+            queue.giveBack(claim, me, AUTH_PAUSE_MILLIS);
+        } catch (AuroraApiException | IllegalArgumentException e) {
+            log.warn("aurora-webhooks: fetching lead {} failed (attempt {}): {}", claim.leadId(), claim.attempts() + 1,
+                    e.getMessage());
+            queue.fail(claim, me, e.getMessage());
+        }
+    }
+
+    private void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            running = false;
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops after the fetches in flight; unfinished claims return to the queue when their lease ends. */
+    @Override
+    public void close() {
+        running = false;
+        threads.shutdown();
+        try {
+            if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
+                threads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            threads.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
