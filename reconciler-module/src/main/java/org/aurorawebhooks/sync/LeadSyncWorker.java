@@ -122,6 +122,14 @@ public final class LeadSyncWorker implements AutoCloseable {
             log.warn("aurora-webhooks: fetching lead {} failed (attempt {}): {}", claim.leadId(), claim.attempts() + 1,
                     e.getMessage());
             queue.fail(claim, me, e.getMessage());
+        } catch (RuntimeException e) {
+            // The database refused the result: hand the lead back rather than sit on it until the lease ends.
+            log.warn("aurora-webhooks: storing lead {} failed: {}", claim.leadId(), e.getMessage());
+            try {
+                queue.giveBack(claim, me, 1_000);
+            } catch (RuntimeException ignored) {
+                // the database is down: the lease runs out and another worker takes the lead
+            }
         }
     }
 

@@ -61,6 +61,9 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("synchronous", "FULL");
             config.addDataSourceProperty("busy_timeout", "10000");
             config.addDataSourceProperty("foreign_keys", "true");
+            // Writers take the write lock when their transaction begins, so they queue on busy_timeout; a
+            // deferred transaction that reads first and then writes would fail at once with SQLITE_BUSY.
+            config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         } else {
             config.setDriverClassName("org.postgresql.Driver");
             config.addDataSourceProperty("connectTimeout", "3");

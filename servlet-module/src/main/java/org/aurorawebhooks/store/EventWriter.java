@@ -138,10 +138,14 @@ public final class EventWriter implements AutoCloseable {
         List<Stored> stored = new ArrayList<>(batch.size());
         try {
             Connection connection = connection();
+            // Open the transaction per batch and close it after: SQLite's driver would otherwise begin the
+            // next transaction right after commit and hold the write lock between batches.
+            connection.setAutoCommit(false);
             for (Pending p : batch) {
                 stored.add(insert(p.delivery()));
             }
             connection.commit();
+            connection.setAutoCommit(true);
         } catch (SQLException | RuntimeException e) {
             rollbackAndClose();
             refuseUntil = System.currentTimeMillis() + BACKOFF_MILLIS;
@@ -192,7 +196,6 @@ public final class EventWriter implements AutoCloseable {
             database.ensureMigrated();
             handle = database.jdbi().open();
             Connection c = handle.getConnection();
-            c.setAutoCommit(false);
             insertEvent = c.prepareStatement(insertSql);
             markLeadDue = c.prepareStatement(LeadSyncSql.MARK_DUE);
         }
