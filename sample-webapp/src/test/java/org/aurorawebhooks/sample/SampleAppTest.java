@@ -1,0 +1,50 @@
+package org.aurorawebhooks.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.aurorawebhooks.config.ConfigSource;
+import org.aurorawebhooks.config.Settings;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's quick start, on a real port: the curl records a lead_created and the demo syncs leads. */
+class SampleAppTest {
+
+    @Test
+    void quickStartDeliveryIsRecordedAndTheDemoStreamSyncsLeads(@TempDir Path dir) throws Exception {
+        String db = "jdbc:sqlite:" + dir.resolve("sample.db");
+        Settings settings = Settings.load(List.of(ConfigSource.of("test", Map.of("aurora.db.url", db,
+                "aurora.sample.port", "0"))), Map.of());
+        try (SampleApp app = SampleApp.start(settings)) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                    + "/aurora/webhooks/lead_created?lead_id=3fa85f64-5717-4562-b3fc-2c963f66afa6&source=api"))
+                    .header(SampleApp.SAMPLE_HEADER, SampleApp.SAMPLE_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().contains("\"event\":\"lead_created\""), r.body());
+
+            Jdbi jdbi = Jdbi.create(db);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            long leads = 0;
+            while (System.nanoTime() < deadline && leads == 0) {
+                Thread.sleep(200);
+                leads = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM aurora_leads").mapTo(Long.class).one());
+            }
+            assertTrue(leads > 0, "the demo stream's leads reach aurora_leads");
+
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("3fa85f64-5717-4562-b3fc-2c963f66afa6"), "the host page lists the delivery");
+        }
+    }
+}
