@@ -1,0 +1,108 @@
+package org.aurorawebhooks.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.aurorawebhooks.api.AuroraApi;
+import org.aurorawebhooks.api.RateBudget;
+import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.simulator.SimulatedAurora;
+import org.aurorawebhooks.store.Database;
+import org.aurorawebhooks.testing.TestDatabases;
+import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The sync worker against a simulated Aurora and a real database, without the filter. */
+class LeadSyncWorkerTest {
+
+    private static AuroraApi api(SimulatedAurora aurora) {
+        return AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(), new RateBudget(60_000),
+                Duration.ofSeconds(10));
+    }
+
+    private static long pending(Database db) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM aurora_lead_sync").mapTo(Long.class).one());
+    }
+
+    private static Database open(Map<String, String> config) {
+        Database db = Database.open(Settings.of(config));
+        db.ensureMigrated();
+        return db;
+    }
+
+    @Test
+    void twoWorkersOnOnePostgresNeverFetchTheSameLeadAtOnce() throws Exception {
+        Map<String, String> config = TestDatabases.freshPostgres();
+        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+                .withRequestsPerMinute(60_000).withAutoFire(false));
+             Database nodeA = open(config); Database nodeB = open(config)) {
+            List<String> ids = new ArrayList<>();
+            LeadSyncQueue queue = new LeadSyncQueue(nodeA, Clock.systemUTC());
+            for (int i = 0; i < 60; i++) {
+                String id = aurora.createLead();
+                ids.add(id);
+                queue.markDue(id, "lead_created");
+            }
+            aurora.delay(20); // long enough for a second claimant to try while a fetch is in flight
+            try (LeadSyncWorker a = LeadSyncWorker.start(nodeA, api(aurora), Clock.systemUTC(), 3);
+                 LeadSyncWorker b = LeadSyncWorker.start(nodeB, api(aurora), Clock.systemUTC(), 3)) {
+                Testbed.await("the queue to drain", () -> pending(nodeA) == 0 ? Optional.of(true) : Optional.empty());
+                assertEquals(60, a.fetchedCount() + b.fetchedCount());
+                assertTrue(a.fetchedCount() > 0 && b.fetchedCount() > 0, "both nodes took work: " + a.fetchedCount()
+                        + "/" + b.fetchedCount());
+            }
+            assertEquals(1, aurora.maxConcurrentSamePath(), "no lead was fetched by two workers at once");
+            assertEquals(60, aurora.retrieveLeadCalls(), "each lead was fetched exactly once");
+            long stored = nodeA.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM aurora_leads").mapTo(Long.class).one());
+            assertEquals(60, stored);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aBurstOfDeliveriesForOneLeadCostsOneFetch(Kind kind) throws Exception {
+        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+                .withRequestsPerMinute(60_000).withAutoFire(false));
+             Database db = open(TestDatabases.fresh(kind))) {
+            String id = aurora.createLead();
+            LeadSyncQueue queue = new LeadSyncQueue(db, Clock.systemUTC());
+            for (int i = 0; i < 5; i++) {
+                queue.markDue(id, "lead_changed");
+            }
+            try (LeadSyncWorker worker = LeadSyncWorker.start(db, api(aurora), Clock.systemUTC(), 2)) {
+                Testbed.await("the queue to drain", () -> pending(db) == 0 ? Optional.of(true) : Optional.empty());
+            }
+            assertEquals(1, aurora.retrieveLeadCalls());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void failedFetchesBackOffAndStayVisible(Kind kind) throws Exception {
+        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+                .withRequestsPerMinute(60_000).withAutoFire(false));
+             Database db = open(TestDatabases.fresh(kind))) {
+            String id = aurora.createLead();
+            aurora.failNext(1_000, 502);
+            new LeadSyncQueue(db, Clock.systemUTC()).markDue(id, "lead_created");
+            try (LeadSyncWorker worker = LeadSyncWorker.start(db, api(aurora), Clock.systemUTC(), 1)) {
+                Map<String, Object> row = Testbed.await("a recorded failure", () -> db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT attempts, last_error, due_at FROM aurora_lead_sync WHERE lead_id = :id")
+                        .bind("id", id).mapToMap().findOne().filter(r -> ((Number) r.get("attempts")).intValue() > 0)));
+                assertTrue(String.valueOf(row.get("last_error")).contains("502"), String.valueOf(row.get("last_error")));
+                assertTrue(((Number) row.get("due_at")).longValue() > System.currentTimeMillis(), "the retry waits");
+                LeadSyncQueue.Stats stats = new LeadSyncQueue(db, Clock.systemUTC()).stats();
+                assertEquals(1, stats.failing());
+            }
+        }
+    }
+}
