@@ -143,13 +143,20 @@ public final class ReconcileSchedule implements AutoCloseable {
     public static final class ReconcileJob implements Job {
         @Override
         public void execute(JobExecutionContext context) throws JobExecutionException {
+            Reconciler reconciler = null;
             try {
-                Reconciler reconciler = (Reconciler) context.getScheduler().getContext().get(RECONCILER);
+                reconciler = (Reconciler) context.getScheduler().getContext().get(RECONCILER);
                 Duration lookback = (Duration) context.getScheduler().getContext().get(LOOKBACK);
-                RunReport report = reconciler.run("schedule", lookback, false, Progress.Listener.NONE);
+                RunReport report = reconciler.run("schedule", context.getScheduledFireTime().toInstant(), lookback, false,
+                        Progress.Listener.NONE);
                 log.info("aurora-webhooks: scheduled {}", report.summary());
             } catch (ReconcileLockedException e) {
                 log.info("aurora-webhooks: scheduled reconcile skipped: {}", e.getMessage());
+                try {
+                    reconciler.recordSkipped("schedule", context.getScheduledFireTime().toInstant(), e.getMessage());
+                } catch (RuntimeException recordFailure) {
+                    log.warn("aurora-webhooks: could not record the skipped run: {}", recordFailure.getMessage());
+                }
             } catch (SchedulerException | RuntimeException e) {
                 log.error("aurora-webhooks: scheduled reconcile failed: {}", e.getMessage(), e);
             }

@@ -72,6 +72,11 @@ public final class Reconciler {
      * @throws AuroraAuthenticationException when Aurora refuses the token (the run is recorded as failed)
      */
     public RunReport run(String trigger, Duration since, boolean dryRun, Progress.Listener progress) {
+        return run(trigger, null, since, dryRun, progress);
+    }
+
+    /** As {@link #run(String, Duration, boolean, Progress.Listener)}, for the schedule's fire time. */
+    RunReport run(String trigger, Instant scheduledFor, Duration since, boolean dryRun, Progress.Listener progress) {
         database.ensureMigrated();
         String holder = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
         LeaseLock lock = new LeaseLock(database, clock, "reconcile", holder, LOCK_LEASE);
@@ -80,15 +85,30 @@ public final class Reconciler {
             throw new ReconcileLockedException(heldBy.get());
         }
         try {
-            return new Pass(trigger, since, dryRun, progress, lock).execute();
+            return new Pass(trigger, scheduledFor, since, dryRun, progress, lock).execute();
         } finally {
             lock.release();
         }
     }
 
+    /**
+     * Records a pass that did not start because another held the lock, so that an operator (and the
+     * cluster test) can see every fire time of the schedule and what became of it.
+     */
+    void recordSkipped(String trigger, Instant scheduledFor, String reason) {
+        Dialect d = database.dialect();
+        Instant now = clock.instant();
+        database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO aurora_reconcile_runs (started_at, ended_at, "
+                        + "trigger_type, scheduled_for, outcome, since_window, dry_run, error) "
+                        + "VALUES (:now, :now, :trigger, :scheduled, 'skipped', '', :dry, :reason)")
+                .bind("now", d.timestamp(now)).bind("trigger", trigger).bind("scheduled", d.timestamp(scheduledFor))
+                .bind("dry", false).bind("reason", reason).execute());
+    }
+
     /** The state of one pass. */
     private final class Pass {
         private final String trigger;
+        private final Instant scheduledFor;
         private final Duration since;
         private final boolean dryRun;
         private final Progress.Listener progress;
@@ -109,8 +129,9 @@ public final class Reconciler {
         private int gone;
         private int failed;
 
-        Pass(String trigger, Duration since, boolean dryRun, Progress.Listener progress, LeaseLock lock) {
+        Pass(String trigger, Instant scheduledFor, Duration since, boolean dryRun, Progress.Listener progress, LeaseLock lock) {
             this.trigger = trigger;
+            this.scheduledFor = scheduledFor;
             this.since = since;
             this.dryRun = dryRun;
             this.progress = progress;
@@ -311,9 +332,10 @@ public final class Reconciler {
         private long insertRun() {
             Dialect d = database.dialect();
             return database.jdbi().withHandle(h -> h.createQuery("INSERT INTO aurora_reconcile_runs "
-                            + "(started_at, trigger_type, outcome, since_window, dry_run) "
-                            + "VALUES (:started, :trigger, 'running', :since, :dry) RETURNING id")
-                    .bind("started", d.timestamp(started)).bind("trigger", trigger).bind("since", since.toString())
+                            + "(started_at, trigger_type, scheduled_for, outcome, since_window, dry_run) "
+                            + "VALUES (:started, :trigger, :scheduled, 'running', :since, :dry) RETURNING id")
+                    .bind("started", d.timestamp(started)).bind("trigger", trigger)
+                    .bind("scheduled", d.timestamp(scheduledFor)).bind("since", since.toString())
                     .bind("dry", dryRun).mapTo(Long.class).one());
         }
 

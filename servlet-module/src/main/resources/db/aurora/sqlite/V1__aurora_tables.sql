@@ -85,6 +85,8 @@ CREATE TABLE aurora_reconcile_runs (
     started_at          TEXT NOT NULL,
     ended_at            TEXT,
     trigger_type        VARCHAR(32) NOT NULL,
+    -- for scheduled runs: the Quartz fire time this run served (one run per fire time, across nodes)
+    scheduled_for       TEXT,
     outcome             VARCHAR(32) NOT NULL,
     since_window        VARCHAR(64) NOT NULL,
     dry_run             INTEGER NOT NULL,

@@ -1,0 +1,82 @@
+package org.aurorawebhooks.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.aurorawebhooks.simulator.SimulatedAurora;
+import org.aurorawebhooks.testing.TestDatabases;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two {@code aurora-reconciler.jar schedule} processes on one PostgreSQL database, as two nodes would
+ * be: Quartz runs clustered there, so each fire time of the cron yields one reconcile run, not two.
+ */
+class ClusteredScheduleIT {
+
+    @Test
+    void twoSchedulersOnOneDatabaseRunEachTriggerOnce(@TempDir Path dir) throws Exception {
+        Map<String, String> db = TestDatabases.freshPostgres();
+        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+                .withRequestsPerMinute(60_000).withAutoFire(false))) {
+            aurora.seedLeads(5);
+            Properties p = new Properties();
+            p.putAll(db);
+            p.put("aurora.api.base-url", aurora.baseUrl());
+            p.put("aurora.api.tenant-id", aurora.tenantId());
+            p.put("aurora.api.token", aurora.token());
+            p.put("aurora.api.requests-per-minute", "60000");
+            p.put("aurora.reconciler.cron", "0/2 * * * * ?");
+            Path config = dir.resolve("node.properties");
+            try (Writer w = Files.newBufferedWriter(config)) {
+                p.store(w, null);
+            }
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<Process> nodes = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                nodes.add(new ProcessBuilder(java, "-jar", System.getProperty("aurora.cli.jar"), "schedule",
+                        "--config", config.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("node" + i + ".log").toFile())
+                        .start());
+            }
+            Jdbi jdbi = Jdbi.create(db.get("aurora.db.url"));
+            List<String> fireTimes = List.of();
+            try {
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (System.nanoTime() < deadline && fireTimes.size() < 5) {
+                    Thread.sleep(500);
+                    fireTimes = scheduledRuns(jdbi);
+                }
+            } finally {
+                for (Process node : nodes) {
+                    node.destroy();
+                }
+                for (Process node : nodes) {
+                    node.waitFor();
+                }
+            }
+            fireTimes = scheduledRuns(jdbi);
+            assertTrue(fireTimes.size() >= 5, "the schedule ran: " + fireTimes + "\n" + Files.readString(dir.resolve("node0.log")));
+            assertEquals(fireTimes.size(), new HashSet<>(fireTimes).size(), "one run per fire time: " + fireTimes);
+        }
+    }
+
+    private static List<String> scheduledRuns(Jdbi jdbi) {
+        try {
+            return jdbi.withHandle(h -> h.createQuery("SELECT scheduled_for FROM aurora_reconcile_runs "
+                    + "WHERE trigger_type = 'schedule' ORDER BY scheduled_for").mapTo(String.class).list());
+        } catch (RuntimeException e) {
+            return List.of(); // the nodes have not created the tables yet
+        }
+    }
+}
