@@ -40,6 +40,7 @@ public final class EventCatalog {
     }
 
     public Optional<EventType> find(String name) {
+        java.util.Objects.requireNonNull(name, "name == null");
         return Optional.ofNullable(byName.get(name));
     }
 

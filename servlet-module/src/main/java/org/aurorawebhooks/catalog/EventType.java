@@ -48,6 +48,7 @@ public final class EventType {
     }
 
     public boolean has(Attribute attribute) {
+        java.util.Objects.requireNonNull(attribute, "attribute == null");
         return placeholders.containsKey(attribute);
     }
 
@@ -60,13 +61,30 @@ public final class EventType {
     public String placeholder(Attribute attribute) {
         String p = placeholders.get(attribute);
         if (p == null) {
-            throw new IllegalArgumentException(name + " has no attribute " + attribute.parameter());
+            throw lacks(attribute);
         }
         return p;
     }
 
-    /** The values Aurora documents for the attribute in this event; empty means any string. */
+    private IllegalArgumentException lacks(Attribute attribute) {
+        StringBuilder names = new StringBuilder();
+        for (Attribute a : attributes) {
+            names.append(names.length() == 0 ? "" : ", ").append(a.parameter());
+        }
+        return new IllegalArgumentException("event " + name + " has no attribute " + attribute.parameter()
+                + "; its attributes are [" + names + "]");
+    }
+
+    /**
+     * The values Aurora documents for the attribute in this event; empty means any string.
+     *
+     * @throws IllegalArgumentException when the event has no such attribute: "none documented" would
+     *     wrongly read as "free text"
+     */
     public Set<String> documentedValues(Attribute attribute) {
+        if (!placeholders.containsKey(attribute)) {
+            throw lacks(attribute);
+        }
         return documentedValues.getOrDefault(attribute, Set.of());
     }
 
