@@ -95,8 +95,7 @@ public final class ReconcileSchedule implements AutoCloseable {
             Trigger trigger = TriggerBuilder.newTrigger().withIdentity("reconcile-cron", "aurora-webhooks").forJob(JOB)
                     .withSchedule(CronScheduleBuilder.cronSchedule(cron).withMisfireHandlingInstructionFireAndProceed())
                     .build();
-            // replace = true: every node (re)declares the same job; the cron of the last one started wins.
-            scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
+            declare(scheduler, job, trigger, cron);
             scheduler.start();
             log.info("aurora-webhooks: reconcile scheduled on \"{}\" ({}), next run at {}", cron,
                     database.dialect() == Dialect.POSTGRESQL ? "Quartz clustered on the database" : "in memory",
@@ -107,6 +106,28 @@ public final class ReconcileSchedule implements AutoCloseable {
                 SharedDataSource.unregister(providerKey);
             }
             throw new IllegalStateException("cannot start the reconcile schedule: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Every node declares the same job. Replacing an unchanged trigger would reset its state and fire the
+     * same time twice in a cluster, so an existing trigger is replaced only when the cron changed; two
+     * nodes creating it at once leave one winner.
+     */
+    private static void declare(Scheduler scheduler, JobDetail job, Trigger trigger, String cron) throws SchedulerException {
+        Trigger existing = scheduler.getTrigger(trigger.getKey());
+        if (existing instanceof org.quartz.CronTrigger c && c.getCronExpression().equals(cron)
+                && scheduler.checkExists(job.getKey())) {
+            return;
+        }
+        if (existing != null) {
+            scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
+            return;
+        }
+        try {
+            scheduler.scheduleJob(job, trigger);
+        } catch (org.quartz.ObjectAlreadyExistsException e) {
+            // another node declared it at the same moment
         }
     }
 

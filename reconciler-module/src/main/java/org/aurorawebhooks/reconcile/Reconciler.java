@@ -45,6 +45,8 @@ public final class Reconciler {
     private static final Duration LOCK_LEASE = Duration.ofMinutes(5);
     private static final Duration RENEW_EVERY = Duration.ofSeconds(30);
     private static final int MAX_REPORTED_FAILURES = 20;
+    /** Fetched leads are stored this many to a transaction. */
+    private static final int WRITE_BATCH = 50;
     private static final List<String> LEAD_EVENTS = List.of("lead_created", "lead_changed", "lead_converted",
             "lead_solar_estimation_job_completed");
 
@@ -118,6 +120,7 @@ public final class Reconciler {
         private final long throttledAtStart;
         private final List<String> failures = new ArrayList<>();
         private final Set<String> handled = new HashSet<>();
+        private final List<ObjectNode> toStore = new ArrayList<>();
         private long lastRenew = clock.millis();
         private long lastProgress;
         private long done;
@@ -150,15 +153,18 @@ public final class Reconciler {
                 long storedLeads = countLeads();
                 total = touched.size() + (storedLeads / PER_PAGE) + 1;
                 for (String leadId : touched) {
-                    refetch(leadId, false);
+                    refetch(leadId);
                 }
+                flush();
                 Set<String> listed = new HashSet<>();
                 boolean complete = pageThroughListing(listed);
+                flush();
                 if (complete) {
                     for (String leadId : storedNotListed(listed)) {
-                        refetch(leadId, false);
+                        refetch(leadId);
                     }
                 }
+                flush();
                 outcome = failed == 0 ? "succeeded" : "completed_with_failures";
                 return report(runId, outcome);
             } catch (AuroraAuthenticationException e) {
@@ -168,6 +174,13 @@ public final class Reconciler {
                 error = e.getMessage();
                 throw e;
             } finally {
+                if (!toStore.isEmpty()) {
+                    try {
+                        flush(); // keep what was fetched before the failure
+                    } catch (RuntimeException e) {
+                        log.warn("aurora-webhooks: could not store {} fetched leads: {}", toStore.size(), e.getMessage());
+                    }
+                }
                 finishRun(runId, outcome, error);
             }
         }
@@ -178,30 +191,28 @@ public final class Reconciler {
                     api.stats().throttled() - throttledAtStart, List.copyOf(failures));
         }
 
-        /** Fetches one lead and stores it; {@code discovered} says it came from the listing as unknown. */
-        private void refetch(String leadId, boolean discovered) {
+        /** Fetches one lead; what it fetched is stored in batches ({@link #flush}). */
+        private void refetch(String leadId) {
             if (!handled.add(leadId)) {
                 return;
             }
             try {
                 Optional<ObjectNode> fetched = api.retrieveLead(leadId);
-                Instant now = clock.instant();
                 checked++;
                 if (fetched.isEmpty()) {
                     boolean wasKnown = !leads.known(List.of(leadId)).isEmpty();
-                    if (wasKnown && (dryRun || leads.markGone(leadId, now))) {
+                    if (wasKnown && (dryRun || leads.markGone(leadId, clock.instant()))) {
                         gone++;
                     }
                     return;
                 }
-                LeadStore.Outcome outcome = dryRun ? compare(fetched.get()) : leads.upsert(fetched.get(), now);
-                switch (outcome) {
-                    case CREATED -> createdMissed++;
-                    case CHANGED -> changedMissed++;
-                    case UNCHANGED -> unchanged++;
-                }
-                if (discovered && outcome == LeadStore.Outcome.CREATED) {
-                    log.info("aurora-webhooks: reconcile found lead {} whose lead_created never arrived", leadId);
+                if (dryRun) {
+                    count(compare(fetched.get()), leadId);
+                } else {
+                    toStore.add(fetched.get());
+                    if (toStore.size() >= WRITE_BATCH) {
+                        flush();
+                    }
                 }
             } catch (AuroraAuthenticationException e) {
                 throw e;
@@ -215,6 +226,29 @@ public final class Reconciler {
                 }
             } finally {
                 step();
+            }
+        }
+
+        /** Stores the fetched leads in one transaction: a kill before it only means the next pass fetches them again. */
+        private void flush() {
+            if (toStore.isEmpty()) {
+                return;
+            }
+            List<LeadStore.Outcome> outcomes = leads.upsertAll(toStore, clock.instant());
+            for (int i = 0; i < outcomes.size(); i++) {
+                count(outcomes.get(i), toStore.get(i).path("id").asText());
+            }
+            toStore.clear();
+        }
+
+        private void count(LeadStore.Outcome outcome, String leadId) {
+            switch (outcome) {
+                case CREATED -> {
+                    createdMissed++;
+                    log.info("aurora-webhooks: reconcile found lead {} whose lead_created never arrived", leadId);
+                }
+                case CHANGED -> changedMissed++;
+                case UNCHANGED -> unchanged++;
             }
         }
 
@@ -250,7 +284,7 @@ public final class Reconciler {
                     LeadStore.Known k = known.get(id);
                     if (k == null || k.gone() || !sameVersion(item, k)) {
                         total++;
-                        refetch(id, k == null);
+                        refetch(id);
                     } else {
                         handled.add(id);
                         checked++;

@@ -45,6 +45,14 @@ import java.util.regex.Pattern;
  * Thread-safe.
  */
 public final class SimulatedAurora implements AutoCloseable {
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm and
+        // delayed ACKs add 40 ms to every answer. Read once, when the JDK's server classes load.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Z_]+)>");
     private static final Pattern LEAD_PATH = Pattern.compile("/tenants/([^/]+)/leads/([^/]+)");

@@ -50,18 +50,33 @@ public final class LeadStore {
      * @throws IllegalArgumentException when the JSON has no string {@code id}
      */
     public Outcome upsert(ObjectNode lead, Instant fetchedAt) {
-        String id = leadId(lead);
-        String hash = contentHash(lead);
+        return upsertAll(List.of(lead), fetchedAt).get(0);
+    }
+
+    /**
+     * Upserts several leads in one transaction: one commit (one disk flush) for the lot, which is what
+     * lets a reconcile pass keep up with its rate budget.
+     *
+     * @return the outcome of each lead, in order
+     */
+    public List<Outcome> upsertAll(List<ObjectNode> batch, Instant fetchedAt) {
         return database.jdbi().inTransaction(h -> {
-            String previous = h.createQuery("SELECT content_hash FROM aurora_leads WHERE lead_id = :id")
-                    .bind("id", id).mapTo(String.class).findOne().orElse(null);
-            if (previous == null) {
-                insert(h, id, lead, hash, fetchedAt);
-                return Outcome.CREATED;
+            List<Outcome> outcomes = new java.util.ArrayList<>(batch.size());
+            for (ObjectNode lead : batch) {
+                String id = leadId(lead);
+                String hash = contentHash(lead);
+                String previous = h.createQuery("SELECT content_hash FROM aurora_leads WHERE lead_id = :id")
+                        .bind("id", id).mapTo(String.class).findOne().orElse(null);
+                if (previous == null) {
+                    insert(h, id, lead, hash, fetchedAt);
+                    outcomes.add(Outcome.CREATED);
+                } else {
+                    boolean changed = !previous.equals(hash);
+                    update(h, id, lead, hash, fetchedAt, changed);
+                    outcomes.add(changed ? Outcome.CHANGED : Outcome.UNCHANGED);
+                }
             }
-            boolean changed = !previous.equals(hash);
-            update(h, id, lead, hash, fetchedAt, changed);
-            return changed ? Outcome.CHANGED : Outcome.UNCHANGED;
+            return outcomes;
         });
     }
 

@@ -1,121 +1,272 @@
 package org.aurorawebhooks.dropin;
 
+import static org.aurorawebhooks.dropin.HostWebapp.TOKEN;
+import static org.aurorawebhooks.dropin.HostWebapp.TOKEN_HEADER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.catalina.Context;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.scan.StandardJarScanner;
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.junit.jupiter.api.Test;
+import org.aurorawebhooks.dropin.Container.Deployment;
+import org.aurorawebhooks.testing.TestDatabases;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * aurora-webhooks.jar dropped into WEB-INF/lib of a plain webapp registers itself through its
- * web-fragment.xml, on a real Tomcat 10.1 and a real Jetty 12 ee10, beside a host that ships its own
- * older Jackson and JDBI.
+ * {@code aurora-webhooks.jar} dropped into {@code WEB-INF/lib} of a plain webapp that knows nothing
+ * about it, deployed into real Tomcat 10.1 and Jetty 12 (ee10), spoken to over HTTP on loopback. The
+ * webapp's {@code web.xml} declares no filter and its only configuration is {@code <context-param>}s;
+ * the webapp ships older Jackson and JDBI of its own. The webapp's class loader sees only what a
+ * container provides (see {@link ContainerClassLoader}), so everything Aurora needs must come from the
+ * jar.
  */
 class DropInDeploymentIT {
-    private static final String HEADER = "X-Aurora-Token";
-    private static final String TOKEN = "drop-in-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static Map<String, String> params(Path dir, String webhooksPath) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("aurora.db.url", "jdbc:sqlite:" + dir.resolve("host.db"));
-        params.put("aurora.webhooks.auth.header-name", HEADER);
-        params.put("aurora.webhooks.auth.header-value", TOKEN);
-        if (webhooksPath != null) {
-            params.put("aurora.webhooks.path", webhooksPath);
-        }
-        return params;
-    }
-
-    private static HttpResponse<String> get(int port, String path, boolean withToken) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
-        if (withToken) {
-            b.header(HEADER, TOKEN);
-        }
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The checks every container must pass with the webapp deployed at /shop. */
-    private static void assertDropInWorks(int port, Path dir, String webhooksPath) throws Exception {
-        String lead = UUID.randomUUID().toString();
-        HttpResponse<String> accepted = get(port, "/shop" + webhooksPath + "/lead_created?lead_id=" + lead + "&source=api", true);
-        assertEquals(200, accepted.statusCode(), accepted.body());
-        assertTrue(accepted.body().contains("\"event\":\"lead_created\""), accepted.body());
-        assertEquals(401, get(port, "/shop" + webhooksPath + "/lead_created?lead_id=" + lead, false).statusCode());
-        assertEquals(404, get(port, "/shop" + webhooksPath + "/no_such_event?lead_id=" + lead, true).statusCode());
-
-        HttpResponse<String> host = get(port, "/shop/orders/42", false);
-        assertEquals(200, host.statusCode());
-        assertTrue(host.body().contains("\"host\":\"/shop/orders/42\""), host.body());
-        assertTrue(host.body().contains("\"jackson\":\"2.12.7\""), "the host keeps its own Jackson: " + host.body());
-
-        // The driver directly: a container stopping a webapp may deregister drivers from DriverManager.
-        try (Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + dir.resolve("host.db"), new java.util.Properties());
-             ResultSet rs = c.createStatement().executeQuery(
-                     "SELECT event_type, lead_id, source FROM aurora_webhook_events")) {
-            assertTrue(rs.next(), "the delivery is in the host's database");
-            assertEquals("lead_created", rs.getString(1));
-            assertEquals(lead, rs.getString(2));
-            assertEquals("api", rs.getString(3));
-        }
-    }
-
-    @Test
-    void registersItselfInTomcatWithoutWebXmlChanges(@TempDir Path dir) throws Exception {
-        Path webapp = DropInWebapp.build(dir.resolve("shop"), params(dir, null));
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(dir.resolve("tomcat").toString());
-        tomcat.setHostname("127.0.0.1");
-        tomcat.setPort(0);
-        tomcat.getConnector().setProperty("address", "127.0.0.1");
-        Context context = tomcat.addWebapp("/shop", webapp.toAbsolutePath().toString());
-        // Only WEB-INF/lib counts, as in a standalone Tomcat: not the test's own class path.
-        ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
-        tomcat.start();
+    static {
+        // DriverManager loads the drivers it knows of once, with the context class loader of its first
+        // caller; if that is a webapp, the test's own drivers are never registered and the assertions
+        // below get "No suitable driver". Registering them here makes the test independent of order.
         try {
-            assertDropInWorks(tomcat.getConnector().getLocalPort(), dir, "/aurora/webhooks");
-        } finally {
-            tomcat.stop();
-            tomcat.destroy();
+            Class.forName("org.sqlite.JDBC");
+            Class.forName("org.postgresql.Driver");
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
-    @Test
-    void registersItselfInJettyWithoutWebXmlChanges(@TempDir Path dir) throws Exception {
-        Path webapp = DropInWebapp.build(dir.resolve("shop"), params(dir, "/hooks/aurora"));
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        WebAppContext context = new WebAppContext();
-        context.setContextPath("/shop");
-        context.setWar(webapp.toAbsolutePath().toString());
-        context.setParentLoaderPriority(false);
-        context.setThrowUnavailableOnStartupException(true);
-        context.setTempDirectory(new File(dir.toFile(), "jetty-tmp"));
-        server.setHandler(context);
-        server.start();
-        try {
-            assertDropInWorks(connector.getLocalPort(), dir, "/hooks/aurora");
+    @TempDir
+    Path root;
+
+    private Deployment deploy(Container container, Map<String, String> contextParams) throws Exception {
+        HostWebapp webapp = HostWebapp.assemble(root, contextParams);
+        return container.deploy(webapp, "/shop", root);
+    }
+
+    private String sqliteUrl() {
+        return "jdbc:sqlite:" + root.resolve("shop-events.db");
+    }
+
+    private static HttpResponse<String> get(String url, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        assertTrue(type.startsWith("application/json"), "JSON expected, got " + type + ": " + response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private static List<Map<String, Object>> events(String jdbcUrl) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id, event_type, lead_id, source, query_string FROM aurora_webhook_events ORDER BY id")) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(), rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+
+    /** Asserts a 200 naming a new row, and that the row holds what was sent; returns the row id. */
+    private static long assertRecorded(HttpResponse<String> response, String jdbcUrl, String leadId) throws Exception {
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode body = json(response);
+        assertTrue(body.has("id") && body.has("event"), "not an answer of aurora-webhooks (is its filter registered?): "
+                + response.body());
+        assertEquals("lead_created", body.get("event").asText());
+        assertFalse(body.get("repeat").asBoolean());
+        long id = body.get("id").asLong();
+        Map<String, Object> row = events(jdbcUrl).stream()
+                .filter(r -> ((Number) r.get("id")).longValue() == id).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + id + " in aurora_webhook_events"));
+        assertEquals("lead_created", row.get("event_type"));
+        assertEquals(leadId, row.get("lead_id"));
+        assertEquals("api", row.get("source"));
+        assertEquals("lead_id=" + leadId + "&source=api", row.get("query_string"));
+        return id;
+    }
+
+    private static void assertHostAnswered(HttpResponse<String> response, String path) throws Exception {
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode body = json(response);
+        assertEquals("GET " + path, body.get("shop").asText());
+        assertEquals(HostWebapp.HOST_JACKSON_VERSION, body.get("jackson").asText(), "the host keeps its own Jackson");
+        assertEquals("jdbi3-core-3.30.0.jar", body.get("jdbi").asText(), "the host keeps its own JDBI");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void webFragmentRegistersTheFilterAndADeliveryIsCommittedBeforeThe200(Container container) throws Exception {
+        try (Deployment shop = deploy(container, HostWebapp.sqliteConfig(root))) {
+            String leadId = UUID.randomUUID().toString();
+            HttpResponse<String> response = get(shop.baseUrl() + "/aurora/webhooks/lead_created?lead_id=" + leadId
+                    + "&source=api", TOKEN_HEADER, TOKEN);
+            assertRecorded(response, sqliteUrl(), leadId);
+            assertEquals(1, events(sqliteUrl()).size());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void bundledLoggingBindsQuietlyWhileTheJvmNamesTheHostsSlf4jProvider(Container container) throws Exception {
+        // Failsafe sets -Dslf4j.provider for the test's own SLF4J, as a host JVM may for its own.
+        assertEquals("org.slf4j.simple.SimpleServiceProvider", System.getProperty("slf4j.provider"));
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(new TeeOutputStream(stderr, captured), true, StandardCharsets.UTF_8));
+        try (Deployment shop = deploy(container, HostWebapp.sqliteConfig(root))) {
+            String leadId = UUID.randomUUID().toString();
+            assertRecorded(get(shop.baseUrl() + "/aurora/webhooks/lead_created?lead_id=" + leadId + "&source=api",
+                    TOKEN_HEADER, TOKEN), sqliteUrl(), leadId);
         } finally {
-            server.stop();
+            System.setErr(stderr);
+        }
+        String output = captured.toString(StandardCharsets.UTF_8);
+        assertFalse(output.contains("SLF4J(E)") || output.contains("SLF4J(W)"), output);
+    }
+
+    /** Writes to the real stderr and keeps a copy. */
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream first;
+        private final OutputStream second;
+
+        TeeOutputStream(OutputStream first, OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            first.write(b, off, len);
+            second.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            first.flush();
+            second.flush();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void deliveryWithoutOrWithAWrongTokenIsRejectedWith401AndNothingStored(Container container) throws Exception {
+        try (Deployment shop = deploy(container, HostWebapp.sqliteConfig(root))) {
+            String url = shop.baseUrl() + "/aurora/webhooks/lead_created?lead_id=" + UUID.randomUUID() + "&source=api";
+            HttpResponse<String> none = get(url);
+            assertEquals(401, none.statusCode(), none.body());
+            assertEquals("unauthorized", json(none).get("error").asText());
+            HttpResponse<String> wrong = get(url, TOKEN_HEADER, TOKEN + "x");
+            assertEquals(401, wrong.statusCode(), wrong.body());
+            assertEquals(List.of(), events(sqliteUrl()));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void unknownEventIsRejectedWith404AndNothingStored(Container container) throws Exception {
+        try (Deployment shop = deploy(container, HostWebapp.sqliteConfig(root))) {
+            HttpResponse<String> response = get(shop.baseUrl() + "/aurora/webhooks/lead_exploded?lead_id="
+                    + UUID.randomUUID(), TOKEN_HEADER, TOKEN);
+            assertEquals(404, response.statusCode(), response.body());
+            JsonNode body = json(response);
+            assertEquals("unknown_event", body.get("error").asText());
+            assertEquals("lead_exploded", body.get("event").asText());
+            assertEquals(List.of(), events(sqliteUrl()));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void hostPathsReachTheHostServletWhichKeepsItsOwnOlderJacksonAndJdbi(Container container) throws Exception {
+        try (Deployment shop = deploy(container, HostWebapp.sqliteConfig(root))) {
+            assertHostAnswered(get(shop.baseUrl() + "/catalog/panels?page=2"), "/shop/catalog/panels");
+            // Only the exact prefix is Aurora's: a sibling path and the bare context stay the host's.
+            assertHostAnswered(get(shop.baseUrl() + "/aurora/webhooksx/lead_created"), "/shop/aurora/webhooksx/lead_created");
+            assertHostAnswered(get(shop.baseUrl() + "/"), "/shop/");
+
+            String leadId = UUID.randomUUID().toString();
+            assertRecorded(get(shop.baseUrl() + "/aurora/webhooks/lead_created?lead_id=" + leadId + "&source=api",
+                    TOKEN_HEADER, TOKEN), sqliteUrl(), leadId);
+            // Both Jacksons are loaded in the same webapp now; the host still gets its own.
+            assertHostAnswered(get(shop.baseUrl() + "/checkout"), "/shop/checkout");
+            assertEquals(1, events(sqliteUrl()).size());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void webhookPathSetByContextParamMovesTheEndpoint(Container container) throws Exception {
+        Map<String, String> params = HostWebapp.sqliteConfig(root);
+        params.put("aurora.webhooks.path", "/hooks/aurora");
+        try (Deployment shop = deploy(container, params)) {
+            String leadId = UUID.randomUUID().toString();
+            assertRecorded(get(shop.baseUrl() + "/hooks/aurora/lead_created?lead_id=" + leadId + "&source=api",
+                    TOKEN_HEADER, TOKEN), sqliteUrl(), leadId);
+            // The default prefix is an ordinary host path now.
+            assertHostAnswered(get(shop.baseUrl() + "/aurora/webhooks/lead_created?lead_id=" + UUID.randomUUID()
+                    + "&source=api", TOKEN_HEADER, TOKEN), "/shop/aurora/webhooks/lead_created");
+            assertEquals(1, events(sqliteUrl()).size());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void postgresqlDeliveryGoesThroughTheBundledDriverAndMigrations(Container container) throws Exception {
+        String url = TestDatabases.freshPostgres().get("aurora.db.url");
+        Map<String, String> params = HostWebapp.sqliteConfig(root);
+        params.put("aurora.db.url", url);
+        try (Deployment shop = deploy(container, params)) {
+            String leadId = UUID.randomUUID().toString();
+            assertRecorded(get(shop.baseUrl() + "/aurora/webhooks/lead_created?lead_id=" + leadId + "&source=api",
+                    TOKEN_HEADER, TOKEN), url, leadId);
+            try (Connection c = DriverManager.getConnection(url);
+                 PreparedStatement st = c.prepareStatement(
+                         "SELECT string_agg(version, ',' ORDER BY installed_rank) FROM aurora_schema_history WHERE success");
+                 ResultSet rs = st.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals("1,2", rs.getString(1), "the PostgreSQL migrations, found inside the jar");
+            }
         }
     }
 }

@@ -1,0 +1,99 @@
+package org.aurorawebhooks.dropin;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.scan.StandardJarScanner;
+import org.eclipse.jetty.ee.webapp.WebAppClassLoader;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The servlet containers the drop-in jar is deployed into, each embedded on a loopback port with its
+ * stock webapp deployment: Tomcat's {@code addWebapp} (the {@code ContextConfig} that scans
+ * {@code WEB-INF/lib} for web fragments) and Jetty's {@code WebAppContext} with its default
+ * configurations, child-first class loading in both.
+ */
+enum Container {
+    TOMCAT {
+        @Override
+        Deployment deploy(HostWebapp webapp, String contextPath, Path workDir) throws Exception {
+            Tomcat tomcat = new Tomcat();
+            tomcat.setBaseDir(Files.createDirectories(workDir.resolve("tomcat")).toString());
+            Connector connector = new Connector();
+            connector.setPort(0);
+            connector.setProperty("address", "127.0.0.1");
+            tomcat.setConnector(connector);
+            // No conf/web.xml defaults (DefaultServlet, JSP): the host's web.xml is all there is.
+            tomcat.setAddDefaultWebXmlToWebapp(false);
+            Context context = tomcat.addWebapp(contextPath, webapp.dir().toString());
+            context.setParentClassLoader(new ContainerClassLoader());
+            // Tomcat also looks for web fragments on the JVM class path, which here is the test's (and holds
+            // the reconciler module's own jar with the fragment); a standalone Tomcat's holds only its
+            // bootstrap jars. Scan WEB-INF/lib alone, so the fragment has to come from the dropped-in jar.
+            StandardJarScanner jarScanner = new StandardJarScanner();
+            jarScanner.setScanClassPath(false);
+            context.setJarScanner(jarScanner);
+            tomcat.start();
+            if (context.getState() != LifecycleState.STARTED) {
+                tomcat.stop();
+                tomcat.destroy();
+                throw new IllegalStateException("Tomcat did not start the webapp (state " + context.getState()
+                        + "); see the log above");
+            }
+            return new Deployment("http://127.0.0.1:" + connector.getLocalPort() + contextPath, () -> {
+                tomcat.stop();
+                tomcat.destroy();
+            });
+        }
+    },
+    JETTY {
+        @Override
+        Deployment deploy(HostWebapp webapp, String contextPath, Path workDir) throws Exception {
+            Server server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            server.addConnector(connector);
+            WebAppContext context = new WebAppContext();
+            context.setContextPath(contextPath);
+            context.setWar(webapp.dir().toString());
+            context.setTempDirectory(Files.createDirectories(workDir.resolve("jetty")).toFile());
+            context.setParentLoaderPriority(false);
+            context.setClassLoader(new WebAppClassLoader(new ContainerClassLoader(), context));
+            context.setThrowUnavailableOnStartupException(true);
+            server.setHandler(context);
+            try {
+                server.start();
+            } catch (Exception e) {
+                server.stop();
+                throw e;
+            }
+            return new Deployment("http://127.0.0.1:" + connector.getLocalPort() + contextPath, server::stop);
+        }
+    };
+
+    /** Deploys the exploded webapp under {@code contextPath}; fails if the webapp does not start. */
+    abstract Deployment deploy(HostWebapp webapp, String contextPath, Path workDir) throws Exception;
+
+    /** A running container with one webapp. */
+    record Deployment(String baseUrl, Stopper stopper) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                stopper.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("stopping the container failed", e);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    interface Stopper {
+        void stop() throws Exception;
+    }
+}
