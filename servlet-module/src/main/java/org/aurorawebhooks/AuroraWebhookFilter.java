@@ -144,7 +144,29 @@ public final class AuroraWebhookFilter implements Filter {
         if (database != null) {
             database.close();
             database = null;
+            deregisterOwnDrivers();
         }
         endpoint = null;
+    }
+
+    /**
+     * JDBC drivers register themselves with the JVM-wide DriverManager; one loaded from this webapp's
+     * class loader would pin the whole webapp in memory after an undeploy. Outside a webapp (the
+     * library on the application class path) other code may share the drivers, so they stay.
+     */
+    private static void deregisterOwnDrivers() {
+        ClassLoader ours = AuroraWebhookFilter.class.getClassLoader();
+        if (ours == ClassLoader.getSystemClassLoader()) {
+            return;
+        }
+        for (java.sql.Driver driver : Collections.list(java.sql.DriverManager.getDrivers())) {
+            if (driver.getClass().getClassLoader() == ours) {
+                try {
+                    java.sql.DriverManager.deregisterDriver(driver);
+                } catch (java.sql.SQLException e) {
+                    log.debug("aurora-webhooks: could not deregister {}", driver.getClass().getName(), e);
+                }
+            }
+        }
     }
 }
