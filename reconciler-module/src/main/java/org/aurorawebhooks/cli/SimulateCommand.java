@@ -48,6 +48,9 @@ final class SimulateCommand implements Callable<Integer> {
             out.printf("simulated Aurora on %s with %d leads, rate limit %d/min%n", aurora.baseUrl(), aurora.leadCount(), rateLimit);
             out.printf("point the library at it: AURORA_API_BASE_URL=%s AURORA_API_TENANT_ID=%s AURORA_API_TOKEN=%s%n",
                     aurora.baseUrl(), tenant, token);
+            out.printf("make leads happen (fires the subscribed webhooks): curl -X POST %s/_simulator/leads ; "
+                    + "curl -X POST %s/_simulator/leads/ID/change ; curl -X DELETE %s/_simulator/leads/ID%n",
+                    aurora.baseUrl(), aurora.baseUrl(), aurora.baseUrl());
             out.println("stop with Ctrl-C");
             out.flush();
             CountDownLatch stop = new CountDownLatch(1);

@@ -54,6 +54,7 @@ public final class SimulatedAurora implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ADMIN = "/_simulator";
     private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Z_]+)>");
     private static final Pattern LEAD_PATH = Pattern.compile("/tenants/([^/]+)/leads/([^/]+)");
     private static final Pattern LEADS_PATH = Pattern.compile("/tenants/([^/]+)/leads");
@@ -349,6 +350,12 @@ public final class SimulatedAurora implements AutoCloseable {
     // ---- HTTP ------------------------------------------------------------------------------------
 
     private void handle(HttpExchange ex) throws IOException {
+        if (ex.getRequestURI().getRawPath().startsWith(ADMIN)) {
+            try (ex) {
+                admin(ex);
+            }
+            return;
+        }
         try (ex) {
             requests.incrementAndGet();
             if (!("Bearer " + options.token()).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
@@ -385,6 +392,34 @@ public final class SimulatedAurora implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             send(ex, 500, "{\"error\":" + JSON.writeValueAsString(String.valueOf(e.getMessage())) + "}");
+        }
+    }
+
+    /**
+     * The simulator's own controls (not Aurora's API, no token: it listens on loopback only), so a
+     * developer running {@code simulate} can make leads happen: {@code POST /_simulator/leads} creates one,
+     * {@code POST /_simulator/leads/{id}/change} changes it, {@code DELETE /_simulator/leads/{id}} deletes
+     * it; creating and changing fire the subscribed webhooks.
+     */
+    private void admin(HttpExchange ex) throws IOException {
+        String rest = ex.getRequestURI().getRawPath().substring(ADMIN.length());
+        String method = ex.getRequestMethod();
+        if (rest.equals("/leads") && method.equals("POST")) {
+            send(ex, 201, "{\"id\":\"" + createLead() + "\"}");
+        } else if (rest.matches("/leads/[^/]+/change") && method.equals("POST")) {
+            String id = rest.substring("/leads/".length(), rest.length() - "/change".length());
+            if (!leads.containsKey(id)) {
+                send(ex, 404, "{\"error\":\"lead not found\"}");
+                return;
+            }
+            changeLead(id);
+            send(ex, 200, lead(id).toString());
+        } else if (rest.matches("/leads/[^/]+") && method.equals("DELETE")) {
+            deleteLead(rest.substring("/leads/".length()));
+            send(ex, 204, "");
+        } else {
+            send(ex, 404, "{\"error\":\"simulator controls: POST /_simulator/leads, POST /_simulator/leads/{id}/change, "
+                    + "DELETE /_simulator/leads/{id}\"}");
         }
     }
 
@@ -535,7 +570,7 @@ public final class SimulatedAurora implements AutoCloseable {
     private static void send(HttpExchange ex, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
