@@ -305,6 +305,7 @@ class WebhookFilterTest {
             HttpResponse<String> r = app.send("PUT", "/aurora/webhooks/lead_created?lead_id=L1", TOKEN_HEADER, TOKEN);
             assertEquals(405, r.statusCode());
             assertEquals("GET, POST, HEAD", r.headers().firstValue("Allow").orElse(""));
+            assertEquals("method_not_allowed", json(r).get("error").asText());
             assertEquals(0, rows(app));
             HttpResponse<String> post = app.send("POST", "/aurora/webhooks/lead_created?lead_id=L1", TOKEN_HEADER, TOKEN);
             assertEquals(200, post.statusCode(), "tools that POST are accepted");
