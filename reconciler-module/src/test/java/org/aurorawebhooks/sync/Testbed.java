@@ -87,7 +87,7 @@ public final class Testbed implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         app.close();
         aurora.close();
     }
