@@ -42,6 +42,7 @@ public final class WebhookEndpoint {
     private final EventWriter writer;
     private final DeliveryParser parser = new DeliveryParser();
     private final String eventList;
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public WebhookEndpoint(Settings settings, Authenticator authenticator, EventCatalog catalog, EventWriter writer) {
         this.prefix = settings.webhooksPath();
@@ -135,8 +136,7 @@ public final class WebhookEndpoint {
             return;
         }
         if (delivery.undocumented() != null) {
-            log.warn("aurora-webhooks: {} delivery carries an undocumented value in {}; recorded and flagged",
-                    delivery.eventType(), delivery.undocumented());
+            warnUndocumented(delivery);
         }
         if (head) {
             respond(response, 200, "", true);
@@ -153,6 +153,22 @@ public final class WebhookEndpoint {
         }
         respond(response, 200, "{\"id\":" + stored.id() + ",\"event\":" + Json.quote(delivery.eventType())
                 + ",\"repeat\":" + (stored.repeatOf() != null) + ",\"repeat_of\":" + stored.repeatOf() + "}", false);
+    }
+
+    /**
+     * Warns once per event and attribute: when Aurora adds a status, every delivery carries it, and one
+     * line says as much as a thousand. Later ones are logged at debug level.
+     */
+    private void warnUndocumented(Delivery delivery) {
+        String key = delivery.eventType() + "/" + delivery.undocumented();
+        if (warned.size() < 1_000 && warned.add(key)) {
+            log.warn("aurora-webhooks: {} delivery carries a value Aurora does not document in {}; recorded and "
+                    + "flagged in undocumented_values (further ones are logged at debug level)",
+                    delivery.eventType(), delivery.undocumented());
+        } else {
+            log.debug("aurora-webhooks: {} delivery with an undocumented value in {}", delivery.eventType(),
+                    delivery.undocumented());
+        }
     }
 
     /** The query string, plus a form body for tools that POST one. */
