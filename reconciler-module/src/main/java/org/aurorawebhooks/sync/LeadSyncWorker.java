@@ -77,6 +77,7 @@ public final class LeadSyncWorker implements AutoCloseable {
 
     private void loop() {
         String me = workerId + "-" + Thread.currentThread().getName();
+        long outageBackoff = 1_000;
         while (running) {
             try {
                 if (clock.millis() < pausedUntil) {
@@ -92,10 +93,13 @@ public final class LeadSyncWorker implements AutoCloseable {
                 for (LeadSyncQueue.Claim claim : claims) {
                     process(claim, me);
                 }
+                outageBackoff = 1_000;
             } catch (RuntimeException e) {
-                // The database may be down: keep polling, it will come back.
-                log.warn("aurora-webhooks: lead sync could not reach the database: {}", e.getMessage());
-                sleep(1_000);
+                // The database may be down: keep trying, less often the longer it lasts (and logs less).
+                log.warn("aurora-webhooks: lead sync could not reach the database (next try in {} s): {}",
+                        outageBackoff / 1000, e.getMessage());
+                sleep(outageBackoff);
+                outageBackoff = Math.min(30_000, outageBackoff * 2);
             }
         }
     }
