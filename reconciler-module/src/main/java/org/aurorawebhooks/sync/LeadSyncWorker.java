@@ -86,6 +86,7 @@ public final class LeadSyncWorker implements AutoCloseable {
                 }
                 database.ensureMigrated();
                 List<LeadSyncQueue.Claim> claims = queue.claim(me, 1, LEASE);
+                outageBackoff = 1_000;
                 if (claims.isEmpty()) {
                     sleep(POLL_MILLIS);
                     continue;
@@ -93,7 +94,6 @@ public final class LeadSyncWorker implements AutoCloseable {
                 for (LeadSyncQueue.Claim claim : claims) {
                     process(claim, me);
                 }
-                outageBackoff = 1_000;
             } catch (RuntimeException e) {
                 // The database may be down: keep trying, less often the longer it lasts (and logs less).
                 log.warn("aurora-webhooks: lead sync could not reach the database (next try in {} s): {}",
