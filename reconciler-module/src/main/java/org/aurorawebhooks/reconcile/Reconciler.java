@@ -167,10 +167,7 @@ public final class Reconciler {
                 flush();
                 outcome = failed == 0 ? "succeeded" : "completed_with_failures";
                 return report(runId, outcome);
-            } catch (AuroraAuthenticationException e) {
-                error = e.getMessage();
-                throw e;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException e) { // a refused token, the database, a lost lock: recorded, then reported
                 error = e.getMessage();
                 throw e;
             } finally {
