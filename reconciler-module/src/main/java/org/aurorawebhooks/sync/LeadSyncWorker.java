@@ -32,7 +32,12 @@ public final class LeadSyncWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeadSyncWorker.class);
     /** How often an idle worker looks for due leads: the bound on delivery-to-row latency. */
     static final long POLL_MILLIS = 200;
-    private static final Duration LEASE = Duration.ofMinutes(2);
+    /**
+     * Longer than the longest a fetch can take (the API client gives up on a 429 storm after ten
+     * minutes), so a claim never runs out under a worker that is still fetching; a dead worker's leads
+     * wait this long, or for the next reconcile.
+     */
+    private static final Duration LEASE = Duration.ofMinutes(15);
     private static final long AUTH_PAUSE_MILLIS = 60_000;
 
     private final Database database;
