@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class Reconciler {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
     static final int PER_PAGE = 100;
-    private static final Duration LOCK_LEASE = Duration.ofMinutes(5);
+    /** A killed pass blocks the next one at most this long; a live one renews it every {@link #RENEW_EVERY}. */
+    private static final Duration LOCK_LEASE = Duration.ofMinutes(2);
     private static final Duration RENEW_EVERY = Duration.ofSeconds(30);
     private static final int MAX_REPORTED_FAILURES = 20;
     /** Fetched leads are stored this many to a transaction. */
@@ -86,9 +87,27 @@ public final class Reconciler {
         if (heldBy.isPresent()) {
             throw new ReconcileLockedException(heldBy.get());
         }
+        // Renewed by a heartbeat of its own, so a single slow API call (a long 429 storm) never lets the
+        // lease run out under a pass that is still alive.
+        java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledExecutorService heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "aurora-reconcile-lock");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeat.scheduleAtFixedRate(() -> {
+            try {
+                if (!lock.renew()) {
+                    lost.set(true);
+                }
+            } catch (RuntimeException e) {
+                log.warn("aurora-webhooks: could not renew the reconcile lock: {}", e.getMessage());
+            }
+        }, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
-            return new Pass(trigger, scheduledFor, since, dryRun, progress, lock).execute();
+            return new Pass(trigger, scheduledFor, since, dryRun, progress, lost).execute();
         } finally {
+            heartbeat.shutdownNow();
             lock.release();
         }
     }
@@ -114,14 +133,13 @@ public final class Reconciler {
         private final Duration since;
         private final boolean dryRun;
         private final Progress.Listener progress;
-        private final LeaseLock lock;
+        private final java.util.concurrent.atomic.AtomicBoolean lockLost;
         private final Instant started = clock.instant();
         private final long callsAtStart;
         private final long throttledAtStart;
         private final List<String> failures = new ArrayList<>();
         private final Set<String> handled = new HashSet<>();
         private final List<ObjectNode> toStore = new ArrayList<>();
-        private long lastRenew = clock.millis();
         private long lastProgress;
         private long done;
         private long total;
@@ -132,13 +150,14 @@ public final class Reconciler {
         private int gone;
         private int failed;
 
-        Pass(String trigger, Instant scheduledFor, Duration since, boolean dryRun, Progress.Listener progress, LeaseLock lock) {
+        Pass(String trigger, Instant scheduledFor, Duration since, boolean dryRun, Progress.Listener progress,
+             java.util.concurrent.atomic.AtomicBoolean lockLost) {
             this.trigger = trigger;
             this.scheduledFor = scheduledFor;
             this.since = since;
             this.dryRun = dryRun;
             this.progress = progress;
-            this.lock = lock;
+            this.lockLost = lockLost;
             this.callsAtStart = api.stats().calls();
             this.throttledAtStart = api.stats().throttled();
         }
@@ -311,11 +330,8 @@ public final class Reconciler {
         private void step() {
             done++;
             long now = clock.millis();
-            if (now - lastRenew > RENEW_EVERY.toMillis()) {
-                if (!lock.renew()) {
-                    throw new IllegalStateException("lost the reconcile lock (its lease ran out); stopping this pass");
-                }
-                lastRenew = now;
+            if (lockLost.get()) {
+                throw new IllegalStateException("lost the reconcile lock (its lease ran out); stopping this pass");
             }
             if (now - lastProgress >= 200) {
                 lastProgress = now;
