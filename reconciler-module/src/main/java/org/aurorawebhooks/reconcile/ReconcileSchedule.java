@@ -146,10 +146,15 @@ public final class ReconcileSchedule implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the schedule without waiting for a pass in progress: a pass can take hours at Aurora's rate
+     * limit, and an undeploy or Ctrl-C must not. The abandoned pass is safe to lose: the next one marks
+     * it interrupted and redoes its work.
+     */
     @Override
     public void close() {
         try {
-            scheduler.shutdown(true);
+            scheduler.shutdown(false);
         } catch (SchedulerException e) {
             log.warn("aurora-webhooks: stopping the reconcile schedule failed: {}", e.getMessage());
         } finally {
