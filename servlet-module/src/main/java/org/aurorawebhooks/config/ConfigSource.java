@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -45,10 +46,20 @@ public final class ConfigSource {
         return of("system property", values);
     }
 
-    /** Environment variables: {@code aurora.db.url} is read from {@code AURORA_DB_URL}. */
+    /**
+     * Environment variables: {@code aurora.db.url} is read from {@code AURORA_DB_URL}. {@link #names()}
+     * lists the variable names that start with {@code AURORA_}, for reporting likely typos.
+     */
     public static ConfigSource environment(Map<String, String> env) {
         Map<String, String> copy = Map.copyOf(env);
-        return new ConfigSource("environment variable", key -> copy.get(Key.environmentVariable(key)), Set.of(), true);
+        Set<String> names = new TreeSet<>();
+        for (String name : copy.keySet()) {
+            if (name.startsWith(Key.ENVIRONMENT_PREFIX)) {
+                names.add(name);
+            }
+        }
+        return new ConfigSource("environment variable", key -> copy.get(Key.environmentVariable(key)),
+                Collections.unmodifiableSet(names), true);
     }
 
     public static ConfigSource propertiesFile(Path file) {
@@ -74,8 +85,15 @@ public final class ConfigSource {
         return environment ? description + " " + Key.environmentVariable(key) : description;
     }
 
-    /** Keys this source lists explicitly (environment variables are looked up, not listed). */
+    /**
+     * Keys this source lists: dotted keys, or for the environment the {@code AURORA_*} variable names
+     * (see {@link #isEnvironment()}).
+     */
     Set<String> names() {
         return names;
+    }
+
+    boolean isEnvironment() {
+        return environment;
     }
 }

@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /**
  * Every configuration key the library reads, with its default. The README's configuration table
- * is checked against this list by a test, so the two cannot drift apart.
+ * is checked against this list by a test, so the two cannot drift apart. Keys that only an application
+ * built on the library reads (the sample's {@code aurora.sample.*}) are not here: the application
+ * declares them through {@link ApplicationKeys}.
  */
 public enum Key {
     CONFIG_FILE("aurora.config", null, false),
@@ -25,12 +27,16 @@ public enum Key {
     API_REQUESTS_PER_MINUTE("aurora.api.requests-per-minute", "90", false),
     SYNC_WORKERS("aurora.sync.workers", "2", false),
     RECONCILER_CRON("aurora.reconciler.cron", "0 0 2 * * ?", false),
-    RECONCILER_LOOKBACK("aurora.reconciler.lookback", "P2D", false),
-    SAMPLE_PORT("aurora.sample.port", "8080", false),
-    SAMPLE_DEMO("aurora.sample.demo", null, false);
+    RECONCILER_LOOKBACK("aurora.reconciler.lookback", "P2D", false);
 
     /** Prefix of the extra exact routes: {@code aurora.webhooks.route./some/path=lead_created}. */
     public static final String ROUTE_PREFIX = "aurora.webhooks.route.";
+
+    /** Every key starts with this. */
+    static final String PREFIX = "aurora.";
+
+    /** Every key's environment variable starts with this. */
+    static final String ENVIRONMENT_PREFIX = "AURORA_";
 
     private final String name;
     private final String defaultValue;

@@ -1,40 +1,105 @@
 package org.aurorawebhooks.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The effective configuration: every source read once in the documented precedence, validated,
- * then frozen. Instances are immutable and thread-safe.
+ * The effective configuration: every source read once in the documented precedence, each key parsed
+ * once into a typed value, every cross-key rule checked, then frozen. Instances are immutable and
+ * thread-safe.
  *
  * <p>Precedence, highest first: the sources given to {@link #load} in order (the filter passes its
  * init-params, then the servlet context's), Java system properties, environment variables, the
- * properties file named by {@code aurora.config}, built-in defaults.
+ * properties file named by {@code aurora.config}, built-in defaults. An empty (or blank) value counts
+ * as not set: the next source, or the default, applies.
+ *
+ * <p>Unknown keys are collected with a did-you-mean in {@link #unknownKeys()}: every {@code aurora.*}
+ * key of a listing source (init-params, system properties, the file) that is neither a library key,
+ * nor a route, nor declared by the application ({@link ApplicationKeys}). The environment is shared
+ * with other software (Amazon Aurora's tools use {@code AURORA_} too, and so do this project's tests),
+ * so an {@code AURORA_*} variable is reported only when it looks like ours: it starts with the prefix
+ * of one of our key groups ({@code AURORA_DB_}, {@code AURORA_API_}, ...) or is at most
+ * {@value #ENVIRONMENT_TYPO_DISTANCE} edits away from one of our variables.
  */
 public final class Settings {
+    /** How close an {@code AURORA_*} variable outside our key groups must be to one of ours to be reported. */
+    static final int ENVIRONMENT_TYPO_DISTANCE = 2;
+    private static final String DEFAULT_SOURCE = "built-in default";
+    // Read only by samplePort() and sampleDemo(), kept for their callers; the sample declares these keys itself.
+    private static final String SAMPLE_PORT = "aurora.sample.port";
+    private static final String SAMPLE_DEMO = "aurora.sample.demo";
+
     private final Map<Key, Resolved> values;
+    private final Map<String, Resolved> applicationValues;
     private final Map<String, String> routes;
     private final List<String> unknownKeys;
+
+    // Each key parsed once, at load.
+    private final String webhooksPath;
+    private final String headerName;
+    private final List<String> headerValues;
+    private final String basicUsername;
+    private final String basicPassword;
+    private final boolean authDisabled;
+    private final String dbUrl;
+    private final String dbUsername;
+    private final String dbPassword;
+    private final int dbPoolSize;
+    private final URI apiBaseUrl;
+    private final String apiTenantId;
+    private final String apiToken;
+    private final int apiRequestsPerMinute;
+    private final int syncWorkers;
+    private final String reconcilerCron;
+    private final Duration lookback;
 
     /** One key's value and where it came from. */
     private record Resolved(String value, String source) {
     }
 
-    private Settings(Map<Key, Resolved> values, Map<String, String> routes, List<String> unknownKeys) {
+    private Settings(Map<Key, Resolved> values, Map<String, Resolved> applicationValues, Map<String, String> routes,
+                     List<String> unknownKeys, Collection<ApplicationKeys> applications) {
         this.values = values;
+        this.applicationValues = applicationValues;
         this.routes = routes;
         this.unknownKeys = unknownKeys;
+        this.webhooksPath = parseWebhooksPath();
+        this.headerName = get(Key.AUTH_HEADER_NAME).orElse(null);
+        this.headerValues = parseList(Key.AUTH_HEADER_VALUE);
+        this.basicUsername = get(Key.AUTH_BASIC_USERNAME).orElse(null);
+        this.basicPassword = get(Key.AUTH_BASIC_PASSWORD).orElse(null);
+        this.authDisabled = bool(Key.AUTH_DISABLED);
+        this.dbUrl = parseDbUrl();
+        this.dbUsername = get(Key.DB_USERNAME).orElse(null);
+        this.dbPassword = get(Key.DB_PASSWORD).orElse(null);
+        this.dbPoolSize = positiveInt(Key.DB_POOL_SIZE);
+        this.apiBaseUrl = parseApiBaseUrl();
+        this.apiTenantId = get(Key.API_TENANT_ID).orElse(null);
+        this.apiToken = get(Key.API_TOKEN).orElse(null);
+        this.apiRequestsPerMinute = positiveInt(Key.API_REQUESTS_PER_MINUTE);
+        this.syncWorkers = positiveInt(Key.SYNC_WORKERS);
+        String cron = string(Key.RECONCILER_CRON);
+        this.reconcilerCron = cron.equalsIgnoreCase("off") ? null : cron;
+        this.lookback = parseLookback();
         validate();
+        for (ApplicationKeys application : applications) {
+            application.validate(this);
+        }
     }
 
     /**
@@ -47,8 +112,14 @@ public final class Settings {
         return load(explicit, System.getenv());
     }
 
-    /** As {@link #load(List)}, with the environment given (tests). */
+    /** As {@link #load(List)}, with the environment given (tests, the CLI). */
     public static Settings load(List<ConfigSource> explicit, Map<String, String> environment) {
+        return load(explicit, environment, declaredApplicationKeys());
+    }
+
+    /** As {@link #load(List, Map)}, with the application's keys given instead of looked up. */
+    static Settings load(List<ConfigSource> explicit, Map<String, String> environment,
+                         Collection<ApplicationKeys> applications) {
         List<ConfigSource> sources = new ArrayList<>(explicit);
         sources.add(ConfigSource.systemProperties());
         sources.add(ConfigSource.environment(environment));
@@ -62,42 +133,110 @@ public final class Settings {
         if (configFile != null && !configFile.isBlank()) {
             sources.add(ConfigSource.propertiesFile(Path.of(configFile.trim())));
         }
-        return resolve(sources);
+        return resolve(sources, applications);
     }
 
-    /** Only the given sources and the defaults: no system properties, environment or file. */
+    /** Only the given values and the defaults: no system properties, environment or file. */
     public static Settings of(Map<String, String> values) {
-        return resolve(List.of(ConfigSource.of("given value", values)));
+        return resolve(List.of(ConfigSource.of("given value", values)), declaredApplicationKeys());
     }
 
-    private static Settings resolve(List<ConfigSource> sources) {
-        Map<Key, Resolved> values = new EnumMap<>(Key.class);
-        for (Key key : Key.values()) {
-            for (ConfigSource source : sources) {
-                String value = source.get(key.key());
-                if (value != null) {
-                    values.put(key, new Resolved(value.trim(), source.describe(key.key())));
-                    break;
-                }
-            }
-            if (!values.containsKey(key) && key.defaultValue().isPresent()) {
-                values.put(key, new Resolved(key.defaultValue().get(), "built-in default"));
+    /** The {@link ApplicationKeys} declared in the library's and the thread's class loader. */
+    private static List<ApplicationKeys> declaredApplicationKeys() {
+        Map<String, ApplicationKeys> found = new LinkedHashMap<>();
+        List<ClassLoader> loaders = new ArrayList<>();
+        loaders.add(Settings.class.getClassLoader());
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (context != null && context != Settings.class.getClassLoader()) {
+            loaders.add(context);
+        }
+        for (ClassLoader loader : loaders) {
+            for (ApplicationKeys keys : ServiceLoader.load(ApplicationKeys.class, loader)) {
+                found.putIfAbsent(keys.getClass().getName(), keys);
             }
         }
+        return List.copyOf(found.values());
+    }
+
+    private static Settings resolve(List<ConfigSource> sources, Collection<ApplicationKeys> applications) {
+        Map<Key, Resolved> values = new EnumMap<>(Key.class);
+        for (Key key : Key.values()) {
+            first(sources, key.key()).or(() -> key.defaultValue().map(d -> new Resolved(d, DEFAULT_SOURCE)))
+                    .ifPresent(r -> values.put(key, r));
+        }
+        Set<String> applicationKeys = new TreeSet<>();
+        for (ApplicationKeys application : applications) {
+            applicationKeys.addAll(application.keys());
+        }
+        Map<String, Resolved> applicationValues = new TreeMap<>();
+        for (String key : applicationKeys) {
+            first(sources, key).ifPresent(r -> applicationValues.put(key, r));
+        }
+        Map<String, String> known = new TreeMap<>();
+        for (Key key : Key.values()) {
+            known.put(key.key(), key.environmentVariable());
+        }
+        for (String key : applicationKeys) {
+            known.put(key, Key.environmentVariable(key));
+        }
         Map<String, String> routes = new LinkedHashMap<>();
-        TreeSet<String> unknown = new TreeSet<>();
-        // Iterate lowest precedence first so that higher sources overwrite routes.
+        Set<String> unknown = new TreeSet<>();
+        // Lowest precedence first, so that higher sources overwrite routes.
         for (int i = sources.size() - 1; i >= 0; i--) {
             ConfigSource source = sources.get(i);
             for (String name : source.names()) {
-                if (name.startsWith(Key.ROUTE_PREFIX)) {
-                    routes.put(routePath(name, source), source.get(name).trim());
-                } else if (name.startsWith("aurora.") && Key.byName(name).isEmpty()) {
-                    unknown.add(name + " (" + source.describe(name) + ")");
+                if (source.isEnvironment()) {
+                    unknownVariable(name, known).ifPresent(unknown::add);
+                } else if (name.startsWith(Key.ROUTE_PREFIX)) {
+                    String event = source.get(name);
+                    if (event != null && !event.isBlank()) {
+                        routes.put(routePath(name, source), event.trim());
+                    }
+                } else if (name.startsWith(Key.PREFIX) && !known.containsKey(name)) {
+                    String suggestion = KeySuggestions.closest(name, known.keySet())
+                            .map(k -> ": did you mean " + k + "?").orElse("");
+                    unknown.add(name + " (" + source.describe(name) + ")" + suggestion);
                 }
             }
         }
-        return new Settings(values, Collections.unmodifiableMap(routes), List.copyOf(unknown));
+        return new Settings(values, Collections.unmodifiableMap(applicationValues), Collections.unmodifiableMap(routes),
+                List.copyOf(unknown), applications);
+    }
+
+    /** The highest source's non-blank value of {@code key}: an empty value counts as not set. */
+    private static Optional<Resolved> first(List<ConfigSource> sources, String key) {
+        for (ConfigSource source : sources) {
+            String value = source.get(key);
+            if (value != null && !value.isBlank()) {
+                return Optional.of(new Resolved(value.trim(), source.describe(key)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** An {@code AURORA_*} variable that is none of ours but looks like it was meant to be (see the class comment). */
+    private static Optional<String> unknownVariable(String variable, Map<String, String> known) {
+        Map<String, String> keyOfVariable = new TreeMap<>();
+        known.forEach((key, var) -> keyOfVariable.put(var, key));
+        if (keyOfVariable.containsKey(variable)) {
+            return Optional.empty();
+        }
+        Optional<String> closest = KeySuggestions.closest(variable, keyOfVariable.keySet());
+        boolean ourGroup = false;
+        for (String var : keyOfVariable.keySet()) {
+            int group = var.indexOf('_', Key.ENVIRONMENT_PREFIX.length());
+            if (group > 0 && variable.startsWith(var.substring(0, group + 1))) {
+                ourGroup = true;
+                break;
+            }
+        }
+        boolean nearlyOurs = closest.isPresent()
+                && KeySuggestions.distance(variable, closest.get()) <= ENVIRONMENT_TYPO_DISTANCE;
+        if (!ourGroup && !nearlyOurs) {
+            return Optional.empty();
+        }
+        return Optional.of(variable + " (environment variable)"
+                + closest.map(v -> ": did you mean " + v + " (" + keyOfVariable.get(v) + ")?").orElse(""));
     }
 
     private static String routePath(String name, ConfigSource source) {
@@ -109,47 +248,80 @@ public final class Settings {
         return path;
     }
 
-    private void validate() {
+    private String parseWebhooksPath() {
         String path = string(Key.WEBHOOKS_PATH);
         if (!path.startsWith("/") || path.endsWith("/") || path.contains("?") || path.contains("*")) {
             throw invalid(Key.WEBHOOKS_PATH, "a path that starts with / and does not end with /, e.g. /aurora/webhooks");
         }
-        bool(Key.AUTH_DISABLED);
-        positiveInt(Key.DB_POOL_SIZE);
-        positiveInt(Key.API_REQUESTS_PER_MINUTE);
-        positiveInt(Key.SYNC_WORKERS);
-        lookback();
-        apiBaseUrl();
-        int port = intValue(Key.SAMPLE_PORT);
-        if (port < 0 || port > 65535) {
-            throw invalid(Key.SAMPLE_PORT, "a port number between 0 and 65535");
+        return path;
+    }
+
+    private List<String> parseList(Key key) {
+        List<String> out = new ArrayList<>();
+        for (String v : get(key).orElse("").split(",")) {
+            if (!v.isBlank()) {
+                out.add(v.trim());
+            }
         }
-        if (values.containsKey(Key.SAMPLE_DEMO)) {
-            bool(Key.SAMPLE_DEMO);
+        return List.copyOf(out);
+    }
+
+    private String parseDbUrl() {
+        String url = string(Key.DB_URL);
+        if (!url.startsWith("jdbc:")) {
+            throw invalid(Key.DB_URL, "a JDBC URL such as jdbc:sqlite:aurora-webhooks.db or jdbc:postgresql://host/db");
         }
-        if (values.containsKey(Key.AUTH_HEADER_VALUE) != values.containsKey(Key.AUTH_HEADER_NAME)) {
+        return url;
+    }
+
+    private URI parseApiBaseUrl() {
+        String v = string(Key.API_BASE_URL);
+        try {
+            URI uri = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
+            if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw invalid(Key.API_BASE_URL, "an http(s) URL such as https://api.aurorasolar.com");
+    }
+
+    private Duration parseLookback() {
+        Duration d;
+        try {
+            d = Duration.parse(string(Key.RECONCILER_LOOKBACK));
+        } catch (DateTimeParseException e) {
+            throw invalid(Key.RECONCILER_LOOKBACK, "an ISO-8601 duration such as P2D or PT12H");
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw invalid(Key.RECONCILER_LOOKBACK, "a positive ISO-8601 duration such as P2D or PT12H");
+        }
+        return d;
+    }
+
+    /** The rules between keys; each key's own format was checked when it was parsed. */
+    private void validate() {
+        if (values.containsKey(Key.AUTH_HEADER_VALUE) && headerValues.isEmpty()) {
+            throw invalid(Key.AUTH_HEADER_VALUE, "one or more non-empty comma-separated values");
+        }
+        if ((headerName == null) != headerValues.isEmpty()) {
             throw new ConfigException(Key.AUTH_HEADER_NAME.key() + " and " + Key.AUTH_HEADER_VALUE.key()
                     + " go together: set both (Aurora's header_auth_key and header_auth_value) or neither");
         }
-        if (values.containsKey(Key.AUTH_HEADER_NAME) && !string(Key.AUTH_HEADER_NAME).matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+        if (headerName != null && !headerName.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
             throw invalid(Key.AUTH_HEADER_NAME, "an HTTP header name (letters, digits and - only)");
         }
-        if (values.containsKey(Key.AUTH_HEADER_VALUE) && headerValues().isEmpty()) {
-            throw invalid(Key.AUTH_HEADER_VALUE, "one or more non-empty comma-separated values");
-        }
-        if (values.containsKey(Key.AUTH_BASIC_USERNAME) != values.containsKey(Key.AUTH_BASIC_PASSWORD)) {
+        if ((basicUsername == null) != (basicPassword == null)) {
             throw new ConfigException(Key.AUTH_BASIC_USERNAME.key() + " and " + Key.AUTH_BASIC_PASSWORD.key()
                     + " go together: set both or neither");
         }
-        if (values.containsKey(Key.AUTH_BASIC_USERNAME) && string(Key.AUTH_BASIC_USERNAME).contains(":")) {
+        if (basicUsername != null && basicUsername.contains(":")) {
             throw invalid(Key.AUTH_BASIC_USERNAME, "a user name without ':' (HTTP basic auth cannot carry one)");
         }
-        if (values.containsKey(Key.API_TOKEN) != values.containsKey(Key.API_TENANT_ID)) {
+        if ((apiToken == null) != (apiTenantId == null)) {
             throw new ConfigException(Key.API_TENANT_ID.key() + " and " + Key.API_TOKEN.key()
                     + " go together: set both to fetch leads from Aurora, or neither to only record deliveries");
-        }
-        if (!string(Key.DB_URL).startsWith("jdbc:")) {
-            throw invalid(Key.DB_URL, "a JDBC URL such as jdbc:sqlite:aurora-webhooks.db or jdbc:postgresql://host/db");
         }
     }
 
@@ -162,7 +334,7 @@ public final class Settings {
     /** The raw value of a key, or empty when neither a source nor a default gives one. */
     public Optional<String> get(Key key) {
         Resolved r = values.get(key);
-        return r == null || r.value().isEmpty() ? Optional.empty() : Optional.of(r.value());
+        return r == null ? Optional.empty() : Optional.of(r.value());
     }
 
     /** Where the key's value came from, e.g. "environment variable AURORA_DB_URL". */
@@ -171,10 +343,36 @@ public final class Settings {
         return r == null ? "not set" : r.source();
     }
 
+    /**
+     * The raw value of a key an application declared through {@link ApplicationKeys}, or empty when
+     * no source sets it (or the key was not declared).
+     */
+    public Optional<String> applicationValue(String key) {
+        Resolved r = applicationValues.get(key);
+        return r == null ? Optional.empty() : Optional.of(r.value());
+    }
+
+    /** Where an application key's value came from, or "not set". */
+    public String applicationSourceOf(String key) {
+        Resolved r = applicationValues.get(key);
+        return r == null ? "not set" : r.source();
+    }
+
+    /**
+     * A message for an application key's bad value, in the library's words: key, source, value,
+     * expectation (the value is not shown when {@code secret}).
+     */
+    public ConfigException invalidApplicationValue(String key, String expected, boolean secret) {
+        Resolved r = applicationValues.get(key);
+        String shown = r == null ? "no value" : secret ? "the value" : "\"" + r.value() + "\"";
+        return new ConfigException(key + " from " + applicationSourceOf(key) + ": " + shown + " is not " + expected);
+    }
+
     private String string(Key key) {
         return get(key).orElseThrow(() -> new ConfigException(key.key() + " is required but not set"));
     }
 
+    /** Parses a key as {@code true}/{@code false}. */
     public boolean bool(Key key) {
         String v = string(key);
         if (v.equalsIgnoreCase("true")) {
@@ -186,14 +384,7 @@ public final class Settings {
         throw invalid(key, "true or false");
     }
 
-    private int intValue(Key key) {
-        try {
-            return Integer.parseInt(string(key));
-        } catch (NumberFormatException e) {
-            throw invalid(key, "an integer");
-        }
-    }
-
+    /** Parses a key as an integer above zero. */
     public int positiveInt(Key key) {
         int v;
         try {
@@ -208,7 +399,7 @@ public final class Settings {
     }
 
     public String webhooksPath() {
-        return string(Key.WEBHOOKS_PATH);
+        return webhooksPath;
     }
 
     /** Extra exact paths (inside the context path) mapped to an event name. */
@@ -217,110 +408,127 @@ public final class Settings {
     }
 
     public Optional<String> headerName() {
-        return get(Key.AUTH_HEADER_NAME);
+        return Optional.ofNullable(headerName);
     }
 
     /** Accepted header values: several during a rotation. */
     public List<String> headerValues() {
-        List<String> out = new ArrayList<>();
-        for (String v : get(Key.AUTH_HEADER_VALUE).orElse("").split(",")) {
-            if (!v.isBlank()) {
-                out.add(v.trim());
-            }
-        }
-        return List.copyOf(out);
+        return headerValues;
     }
 
     public Optional<String> basicUsername() {
-        return get(Key.AUTH_BASIC_USERNAME);
+        return Optional.ofNullable(basicUsername);
     }
 
     public Optional<String> basicPassword() {
-        return get(Key.AUTH_BASIC_PASSWORD);
+        return Optional.ofNullable(basicPassword);
     }
 
     public boolean authDisabled() {
-        return bool(Key.AUTH_DISABLED);
+        return authDisabled;
+    }
+
+    /** True when a header or basic-auth credential for incoming webhooks is configured. */
+    public boolean webhookCredentialConfigured() {
+        return headerName != null || basicUsername != null;
     }
 
     public String dbUrl() {
-        return string(Key.DB_URL);
+        return dbUrl;
+    }
+
+    /** The database URL with any password in it masked: safe to print. */
+    public String dbUrlMasked() {
+        return maskUrlPassword(dbUrl);
     }
 
     public Optional<String> dbUsername() {
-        return get(Key.DB_USERNAME);
+        return Optional.ofNullable(dbUsername);
     }
 
     public Optional<String> dbPassword() {
-        return get(Key.DB_PASSWORD);
+        return Optional.ofNullable(dbPassword);
     }
 
     public int dbPoolSize() {
-        return positiveInt(Key.DB_POOL_SIZE);
+        return dbPoolSize;
     }
 
     public URI apiBaseUrl() {
-        String v = string(Key.API_BASE_URL);
-        try {
-            URI uri = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw invalid(Key.API_BASE_URL, "an http(s) URL such as https://api.aurorasolar.com");
-            }
-            return uri;
-        } catch (java.net.URISyntaxException e) {
-            throw invalid(Key.API_BASE_URL, "an http(s) URL such as https://api.aurorasolar.com");
-        }
+        return apiBaseUrl;
     }
 
     public Optional<String> apiTenantId() {
-        return get(Key.API_TENANT_ID);
+        return Optional.ofNullable(apiTenantId);
     }
 
     public Optional<String> apiToken() {
-        return get(Key.API_TOKEN);
+        return Optional.ofNullable(apiToken);
     }
 
     /** True when a tenant and token are configured, so leads can be fetched. */
     public boolean apiConfigured() {
-        return apiToken().isPresent() && apiTenantId().isPresent();
+        return apiToken != null && apiTenantId != null;
     }
 
     public int apiRequestsPerMinute() {
-        return positiveInt(Key.API_REQUESTS_PER_MINUTE);
+        return apiRequestsPerMinute;
     }
 
     public int syncWorkers() {
-        return positiveInt(Key.SYNC_WORKERS);
+        return syncWorkers;
     }
 
     /** The Quartz cron expression, or empty when set to {@code off}. Validated by the scheduler. */
     public Optional<String> reconcilerCron() {
-        String v = string(Key.RECONCILER_CRON);
-        return v.equalsIgnoreCase("off") ? Optional.empty() : Optional.of(v);
+        return Optional.ofNullable(reconcilerCron);
     }
 
     public Duration lookback() {
-        try {
-            Duration d = Duration.parse(string(Key.RECONCILER_LOOKBACK));
-            if (d.isNegative() || d.isZero()) {
-                throw invalid(Key.RECONCILER_LOOKBACK, "a positive ISO-8601 duration such as P2D or PT12H");
-            }
-            return d;
-        } catch (DateTimeParseException e) {
-            throw invalid(Key.RECONCILER_LOOKBACK, "an ISO-8601 duration such as P2D or PT12H");
-        }
+        return lookback;
     }
 
+    /**
+     * The sample webapp's port ({@code aurora.sample.port}, default 8080).
+     *
+     * The key belongs to the sample, which declares it through {@link ApplicationKeys}: without that
+     * declaration the default applies.
+     */
     public int samplePort() {
-        return intValue(Key.SAMPLE_PORT);
+        String v = applicationValue(SAMPLE_PORT).orElse("8080");
+        try {
+            int port = Integer.parseInt(v);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalidApplicationValue(SAMPLE_PORT, "a port number between 0 and 65535", false);
     }
 
-    /** Demo mode: explicitly set, or by default on when no API token is configured. */
+    /**
+     * The sample's demo mode ({@code aurora.sample.demo}): explicitly set, or by default on when no
+     * API token is configured.
+     *
+     * The key belongs to the sample, which declares it through {@link ApplicationKeys}: without that
+     * declaration the default applies.
+     */
     public boolean sampleDemo() {
-        return values.containsKey(Key.SAMPLE_DEMO) ? bool(Key.SAMPLE_DEMO) : apiToken().isEmpty();
+        Optional<String> v = applicationValue(SAMPLE_DEMO);
+        if (v.isEmpty()) {
+            return apiToken == null;
+        }
+        if (v.get().equalsIgnoreCase("true") || v.get().equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v.get());
+        }
+        throw invalidApplicationValue(SAMPLE_DEMO, "true or false", false);
     }
 
-    /** {@code aurora.*} keys that some source sets but the library does not know: likely typos. */
+    /**
+     * {@code aurora.*} keys that some source sets but neither the library nor the application reads:
+     * likely typos, each as {@code key (source)} followed by a did-you-mean when a known key is close.
+     */
     public List<String> unknownKeys() {
         return unknownKeys;
     }
@@ -339,6 +547,8 @@ public final class Settings {
             }
             sb.append(key.key()).append('=').append(shown).append("  (").append(r.source()).append(")\n");
         }
+        applicationValues.forEach((key, r) -> sb.append(key).append('=').append(r.value())
+                .append("  (").append(r.source()).append(")\n"));
         routes.forEach((path, event) -> sb.append(Key.ROUTE_PREFIX).append(path).append('=').append(event).append('\n'));
         return sb.toString();
     }

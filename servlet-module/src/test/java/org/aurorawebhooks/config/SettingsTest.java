@@ -45,9 +45,112 @@ class SettingsTest {
     }
 
     @Test
-    void unknownKeysAreReportedWithTheirSource() {
-        Settings s = Settings.load(List.of(ConfigSource.of("filter init-param", Map.of("aurora.db.ulr", "x"))), Map.of());
-        assertEquals(List.of("aurora.db.ulr (filter init-param)"), s.unknownKeys());
+    void unknownKeysAreReportedWithTheirSourceAndADidYouMean() {
+        Settings s = Settings.load(List.of(ConfigSource.of("filter init-param", Map.of("aurora.db.ulr", "x",
+                "aurora.something-else-entirely", "y"))), Map.of());
+        assertEquals(List.of("aurora.db.ulr (filter init-param): did you mean aurora.db.url?",
+                "aurora.something-else-entirely (filter init-param)"), s.unknownKeys());
+    }
+
+    @Test
+    void mistypedKeyInTheConfigFileIsReportedWithADidYouMean(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("aurora.properties");
+        Files.writeString(file, "aurora.api.tennant-id=t1\naurora.api.token=x\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> Settings.load(List.of(), Map.of("AURORA_CONFIG", file.toString())));
+        // The typo also leaves the token without its tenant: the pair rule names both keys.
+        assertTrue(e.getMessage().contains("aurora.api.tenant-id and aurora.api.token go together"), e.getMessage());
+
+        Files.writeString(file, "aurora.api.tennant-id=t1\n");
+        Settings s = Settings.load(List.of(), Map.of("AURORA_CONFIG", file.toString()));
+        assertEquals(List.of("aurora.api.tennant-id (file " + file + "): did you mean aurora.api.tenant-id?"), s.unknownKeys());
+    }
+
+    @Test
+    void mistypedSystemPropertyIsReported() {
+        System.setProperty("aurora.reconciler.look-back", "P1D");
+        try {
+            Settings s = Settings.load(List.of(), Map.of());
+            assertEquals(List.of("aurora.reconciler.look-back (system property): did you mean aurora.reconciler.lookback?"),
+                    s.unknownKeys());
+        } finally {
+            System.clearProperty("aurora.reconciler.look-back");
+        }
+    }
+
+    @Test
+    void mistypedEnvironmentVariablesAreReportedButOtherSoftwaresAuroraVariablesAreNot() {
+        Settings s = Settings.load(List.of(), Map.of(
+                "AURORA_RECONCILER_LOOK_BACK", "P1D",         // in our reconciler group
+                "AURORA_DB_USER", "app",                      // in our db group, no close key
+                "AURORA_APITOKEN", "x",                       // outside our groups, one edit from AURORA_API_TOKEN
+                "AURORA_TEST_POSTGRES_URL", "jdbc:postgresql://h/test", // this project's tests
+                "AURORA_CLUSTER_ENDPOINT", "db.cluster.example", // Amazon Aurora tooling
+                "AURORA_DB_URL", "jdbc:sqlite:x.db",
+                "PATH", "/bin"));
+        assertEquals(List.of(
+                "AURORA_APITOKEN (environment variable): did you mean AURORA_API_TOKEN (aurora.api.token)?",
+                "AURORA_DB_USER (environment variable): did you mean AURORA_DB_URL (aurora.db.url)?",
+                "AURORA_RECONCILER_LOOK_BACK (environment variable): did you mean AURORA_RECONCILER_LOOKBACK "
+                        + "(aurora.reconciler.lookback)?"), s.unknownKeys());
+    }
+
+    @Test
+    void emptyValueCountsAsNotSetSoLowerSourcesAndTheDefaultApply(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("aurora.properties");
+        Files.writeString(file, "aurora.api.requests-per-minute=30\naurora.sync.workers=\n");
+        Settings s = Settings.load(List.of(ConfigSource.of("filter init-param", Map.of("aurora.api.requests-per-minute", " "))),
+                Map.of("AURORA_DB_URL", "", "AURORA_CONFIG", file.toString(), "AURORA_API_TENANT_ID", ""));
+        assertEquals("jdbc:sqlite:aurora-webhooks.db", s.dbUrl());
+        assertEquals("built-in default", s.sourceOf(Key.DB_URL));
+        assertEquals(30, s.apiRequestsPerMinute());
+        assertEquals("file " + file, s.sourceOf(Key.API_REQUESTS_PER_MINUTE));
+        assertEquals(2, s.syncWorkers());
+        assertTrue(s.apiTenantId().isEmpty());
+        assertEquals("not set", s.sourceOf(Key.API_TENANT_ID));
+    }
+
+    @Test
+    void applicationKeysAreResolvedWithTheSamePrecedenceAndNotReportedAsUnknown() {
+        ApplicationKeys sample = () -> java.util.Set.of("aurora.sample.port", "aurora.sample.demo");
+        Settings s = Settings.load(List.of(ConfigSource.of("filter init-param", Map.of("aurora.sample.port", "9090"))),
+                Map.of("AURORA_SAMPLE_PORT", "7070", "AURORA_SAMPLE_DEMO", "false"), List.of(sample));
+        assertEquals(List.of(), s.unknownKeys());
+        assertEquals("9090", s.applicationValue("aurora.sample.port").orElseThrow());
+        assertEquals("environment variable AURORA_SAMPLE_DEMO", s.applicationSourceOf("aurora.sample.demo"));
+        assertEquals(9090, s.samplePort());
+        assertFalse(s.sampleDemo());
+        assertTrue(s.describe().contains("aurora.sample.port=9090  (filter init-param)"), s.describe());
+
+        // Without the declaration the library does not know them.
+        Settings plain = Settings.load(List.of(ConfigSource.of("filter init-param", Map.of("aurora.sample.port", "9090"))),
+                Map.of(), List.of());
+        assertEquals(List.of("aurora.sample.port (filter init-param)"), plain.unknownKeys());
+    }
+
+    @Test
+    void applicationValidationStopsTheLoadWithTheKeyAndSource() {
+        ApplicationKeys sample = new ApplicationKeys() {
+            @Override
+            public java.util.Set<String> keys() {
+                return java.util.Set.of("aurora.sample.port");
+            }
+
+            @Override
+            public void validate(Settings settings) {
+                settings.samplePort();
+            }
+        };
+        ConfigException e = assertThrows(ConfigException.class, () -> Settings.load(List.of(),
+                Map.of("AURORA_SAMPLE_PORT", "eighty"), List.of(sample)));
+        assertEquals("aurora.sample.port from environment variable AURORA_SAMPLE_PORT: \"eighty\" is not a port number "
+                + "between 0 and 65535", e.getMessage());
+    }
+
+    @Test
+    void everyValueIsParsedAtLoadSoABadOneFailsBeforeAnyAccessor() {
+        ConfigException e = assertThrows(ConfigException.class, () -> Settings.of(Map.of("aurora.reconciler.lookback", "2 days")));
+        assertEquals("aurora.reconciler.lookback from given value: \"2 days\" is not an ISO-8601 duration such as P2D or PT12H",
+                e.getMessage());
     }
 
     @Test

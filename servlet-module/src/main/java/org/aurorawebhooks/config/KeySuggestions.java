@@ -1,0 +1,47 @@
+package org.aurorawebhooks.config;
+
+import java.util.Collection;
+import java.util.Optional;
+
+/** The did-you-mean of unknown keys: the closest known name by edit distance, when it is close. */
+final class KeySuggestions {
+    private KeySuggestions() {
+    }
+
+    /**
+     * The known name closest to {@code name}, when it is at most a quarter of the name's length (and
+     * at least 2) edits away; further than that a suggestion would be a guess.
+     */
+    static Optional<String> closest(String name, Collection<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int d = distance(name, candidate);
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, name.length() / 4) ? Optional.of(best) : Optional.empty();
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions each count one. */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}
