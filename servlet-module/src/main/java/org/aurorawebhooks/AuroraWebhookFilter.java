@@ -77,7 +77,7 @@ public final class AuroraWebhookFilter implements Filter {
 
     private void start(Settings settings) {
         for (String unknown : settings.unknownKeys()) {
-            log.warn("aurora-webhooks: unknown configuration key {} is ignored", unknown);
+            log.warn("aurora-webhooks: unknown configuration key, ignored: {}", unknown);
         }
         Authenticator authenticator = Authenticator.from(settings);
         database = Database.open(settings);

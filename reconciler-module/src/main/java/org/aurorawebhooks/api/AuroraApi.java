@@ -157,6 +157,21 @@ public final class AuroraApi {
         return subscription(parse(r, "PUT", path).path("webhook"));
     }
 
+    /**
+     * Delete Webhook.
+     *
+     * @return true when Aurora deleted it, false when it answered 404 (already gone)
+     */
+    public boolean deleteWebhook(String id) {
+        String path = tenantPath + "/webhooks/" + encode(id);
+        Response r = send("DELETE", path, null);
+        if (r.status == 404) {
+            return false;
+        }
+        requireOk(r, "DELETE", path);
+        return true;
+    }
+
     private static String webhookBody(Subscription s) {
         ObjectNode webhook = JSON.createObjectNode();
         webhook.put("event", s.event());

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "aurora-reconciler", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Reconcile Aurora leads, manage webhook subscriptions, or run a simulated Aurora.",
         subcommands = {ReconcileCommand.class, ScheduleCommand.class, StatusCommand.class, SubscribeCommand.class,
-            SimulateCommand.class},
+            SubscriptionsCommand.class, UnsubscribeCommand.class, SimulateCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:done with failures (the summary lists them)", "2:usage or configuration error",
             "3:could not run (database or API unreachable, token refused, another run holds the lock)"})
@@ -68,7 +68,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: reconcile, schedule, "
-                + "status, subscribe or simulate");
+                + "status, subscribe, subscriptions, unsubscribe or simulate");
     }
 
     /** The version from the jar's manifest. */

@@ -40,6 +40,8 @@ final class ReconcileCommand implements Callable<Integer> {
         CliContext.requireApi(settings);
         Duration window = since == null ? settings.lookback() : parseDuration(spec.commandLine(), since);
         PrintWriter out = spec.commandLine().getOut();
+        out.println(CliContext.databaseLine(settings));
+        out.flush();
         try (Database database = CliContext.openDatabase(settings)) {
             AuroraApi api = AuroraApi.create(settings);
             Reconciler reconciler = new Reconciler(database, api, Clock.systemUTC());

@@ -28,6 +28,7 @@ final class ScheduleCommand implements Callable<Integer> {
         CliContext.requireApi(settings);
         String cron = settings.reconcilerCron().orElseThrow(() -> new ConfigException(Key.RECONCILER_CRON.key()
                 + " from " + settings.sourceOf(Key.RECONCILER_CRON) + " is off: the schedule command has nothing to run"));
+        spec.commandLine().getOut().println(CliContext.databaseLine(settings));
         try (Database database = CliContext.openDatabase(settings)) {
             Reconciler reconciler = new Reconciler(database, AuroraApi.create(settings), Clock.systemUTC());
             ReconcileSchedule schedule = ReconcileSchedule.start(database, reconciler, cron, settings.lookback());

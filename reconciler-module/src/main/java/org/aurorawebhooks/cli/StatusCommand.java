@@ -30,9 +30,11 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         Settings settings = context.settings();
         PrintWriter out = spec.commandLine().getOut();
-        try (Database database = CliContext.openDatabase(settings)) {
+        // The first line says which database, even when it turns out not to be there to read.
+        out.println(CliContext.databaseLine(settings));
+        out.flush();
+        try (Database database = CliContext.openForReading(settings, "status", "aurora_reconcile_runs", "aurora_lead_sync")) {
             Dialect d = database.dialect();
-            out.println("database: " + database.description());
             out.println();
             out.println("last reconcile runs:");
             out.printf("  %-6s %-24s %-9s %-24s %7s %7s %7s %9s %5s %6s %6s %9s%n", "id", "started", "trigger",

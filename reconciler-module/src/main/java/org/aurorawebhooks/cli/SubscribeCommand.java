@@ -6,11 +6,17 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.api.Subscription;
 import org.aurorawebhooks.catalog.EventCatalog;
 import org.aurorawebhooks.catalog.EventType;
+import org.aurorawebhooks.config.ConfigException;
+import org.aurorawebhooks.config.Key;
 import org.aurorawebhooks.config.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +25,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "subscribe", mixinStandardHelpOptions = true,
         description = "Create or update Aurora webhook subscriptions whose url_templates match what the filter "
-                + "parses, with the configured header auth. Running it twice changes nothing.")
+                + "parses, with the configured webhook credential (refused without one unless --no-credential). "
+                + "Running it twice changes nothing. Says which other URLs are subscribed to the same events.")
 final class SubscribeCommand implements Callable<Integer> {
     @Mixin
     CliContext context;
@@ -32,6 +39,11 @@ final class SubscribeCommand implements Callable<Integer> {
             description = "comma-separated events to subscribe to (default: all 26)")
     List<String> events;
 
+    @Option(names = "--no-credential",
+            description = "subscribe although no webhook credential is configured: Aurora's deliveries then carry "
+                    + "none, and the filter accepts them only with aurora.webhooks.auth.disabled=true")
+    boolean noCredential;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -39,28 +51,73 @@ final class SubscribeCommand implements Callable<Integer> {
     public Integer call() {
         Settings settings = context.settings();
         CliContext.requireApi(settings);
-        URI base = baseUrl(spec.commandLine(), url);
+        URI base = SubscriptionUrls.baseUrl(spec.commandLine(), url);
         List<EventType> chosen = chosenEvents(spec.commandLine(), events);
+        checkCredential(settings);
         PrintWriter out = spec.commandLine().getOut();
+        out.println(CliContext.apiLine(settings));
         String headerName = settings.headerName().orElse(null);
         String headerValue = settings.headerValues().isEmpty() ? null : settings.headerValues().get(0);
-        if (headerName == null) {
-            if (settings.basicUsername().isPresent()) {
-                base = withUserInfo(base, settings.basicUsername().get(), settings.basicPassword().orElse(""));
-            } else {
-                out.println("warning: no aurora.webhooks.auth.header-name/header-value configured: the subscriptions "
-                        + "carry no credential, and the filter only accepts them with aurora.webhooks.auth.disabled=true");
-            }
+        if (headerName == null && settings.basicUsername().isPresent()) {
+            base = withUserInfo(base, settings.basicUsername().get(), settings.basicPassword().orElse(""));
+        }
+        if (noCredential) {
+            out.println("no credential (--no-credential): the filter accepts these deliveries only with "
+                    + Key.AUTH_DISABLED.key() + "=true");
         }
         List<Subscription> desired = new ArrayList<>();
         for (EventType event : chosen) {
             desired.add(new Subscription(null, event.name(), template(base, settings.webhooksPath(), event),
                     "aurora-webhooks: " + event.name(), true, headerName, headerValue));
         }
-        Result result = apply(AuroraApi.create(settings), desired, base + settings.webhooksPath() + "/");
+        AuroraApi api = AuroraApi.create(settings);
+        List<Subscription> existing = api.listWebhooks();
+        String ourPrefix = base + settings.webhooksPath() + "/";
+        Result result = apply(api, existing, desired, ourPrefix);
         out.printf("subscriptions: %d created, %d updated, %d unchanged%n", result.created, result.updated, result.unchanged);
+        printOthers(out, existing, chosen, ourPrefix, settings.webhooksPath());
         out.flush();
         return Main.DONE;
+    }
+
+    /** Without a credential Aurora's deliveries would be refused (401) or accepted from anyone: say so, unless asked. */
+    private void checkCredential(Settings settings) {
+        if (settings.webhookCredentialConfigured() && noCredential) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--no-credential: a webhook credential is "
+                    + "configured (" + (settings.headerName().isPresent() ? Key.AUTH_HEADER_NAME.key() + " from "
+                    + settings.sourceOf(Key.AUTH_HEADER_NAME) : Key.AUTH_BASIC_USERNAME.key() + " from "
+                    + settings.sourceOf(Key.AUTH_BASIC_USERNAME)) + "); drop the flag to subscribe with it");
+        }
+        if (!settings.webhookCredentialConfigured() && !noCredential) {
+            throw new ConfigException("no webhook credential is configured, so Aurora's deliveries would carry none: set "
+                    + Key.AUTH_HEADER_NAME.key() + " and " + Key.AUTH_HEADER_VALUE.key() + " (or "
+                    + Key.AUTH_BASIC_USERNAME.key() + " and " + Key.AUTH_BASIC_PASSWORD.key()
+                    + ") to the values the webapp uses, or pass --no-credential to subscribe without one");
+        }
+    }
+
+    /**
+     * Subscriptions of the chosen events that point elsewhere: Aurora sends each delivery to every one
+     * of them, so a second base URL (an old deployment, a staging host) doubles every delivery.
+     */
+    private static void printOthers(PrintWriter out, List<Subscription> existing, List<EventType> chosen,
+                                    String ourPrefix, String webhooksPath) {
+        Set<String> chosenNames = new TreeSet<>();
+        chosen.forEach(e -> chosenNames.add(e.name()));
+        Map<String, Set<String>> eventsByBase = new TreeMap<>();
+        for (Subscription have : existing) {
+            if (chosenNames.contains(have.event()) && !isOurs(have, ourPrefix)) {
+                eventsByBase.computeIfAbsent(SubscriptionUrls.baseOf(have.urlTemplate(), have.event(), webhooksPath),
+                        b -> new TreeSet<>()).add(have.event());
+            }
+        }
+        if (eventsByBase.isEmpty()) {
+            out.println("no other URL is subscribed to these events");
+            return;
+        }
+        out.println("also subscribed to these events, so Aurora sends each of their deliveries there too:");
+        eventsByBase.forEach((other, names) -> out.printf("  %s: %d event(s) (%s); remove with: unsubscribe --url %s%n",
+                SubscriptionUrls.masked(other), names.size(), String.join(", ", names), SubscriptionUrls.masked(other)));
     }
 
     /** What {@link #apply} did. */
@@ -71,15 +128,14 @@ final class SubscribeCommand implements Callable<Integer> {
      * Makes Aurora's subscriptions match {@code desired}: one per event, recognised as ours by the URL
      * prefix. Aurora may not echo {@code header_auth_value}; then only the key is compared.
      */
-    static Result apply(AuroraApi api, List<Subscription> desired, String ourPrefix) {
-        List<Subscription> existing = api.listWebhooks();
+    static Result apply(AuroraApi api, List<Subscription> existing, List<Subscription> desired, String ourPrefix) {
         int created = 0;
         int updated = 0;
         int unchanged = 0;
         for (Subscription want : desired) {
             Subscription mine = null;
             for (Subscription have : existing) {
-                if (have.event().equals(want.event()) && stripUserInfo(have.urlTemplate()).startsWith(stripUserInfo(ourPrefix))) {
+                if (have.event().equals(want.event()) && isOurs(have, ourPrefix)) {
                     mine = have;
                     break;
                 }
@@ -106,21 +162,6 @@ final class SubscribeCommand implements Callable<Integer> {
         return base + webhooksPath + "/" + event.name() + (q < 0 ? "" : suggested.substring(q));
     }
 
-    private static URI baseUrl(CommandLine cli, String text) {
-        try {
-            String trimmed = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
-            URI uri = URI.create(trimmed);
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                    || uri.getQuery() != null) {
-                throw new IllegalArgumentException();
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cli, "--url: \"" + text
-                    + "\" is not an http(s) URL without a query, e.g. https://crm.example.com/app");
-        }
-    }
-
     private static List<EventType> chosenEvents(CommandLine cli, List<String> names) {
         EventCatalog catalog = EventCatalog.aurora();
         if (names == null || names.isEmpty()) {
@@ -141,7 +182,7 @@ final class SubscribeCommand implements Callable<Integer> {
         return URI.create(s.substring(0, scheme) + info + "@" + s.substring(scheme));
     }
 
-    private static String stripUserInfo(String url) {
-        return url.replaceFirst("://[^/@]*@", "://");
+    private static boolean isOurs(Subscription have, String ourPrefix) {
+        return SubscriptionUrls.withoutUserInfo(have.urlTemplate()).startsWith(SubscriptionUrls.withoutUserInfo(ourPrefix));
     }
 }

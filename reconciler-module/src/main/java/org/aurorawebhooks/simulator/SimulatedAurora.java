@@ -519,6 +519,15 @@ public final class SimulatedAurora implements AutoCloseable {
             send(ex, 200, body.toString());
             return;
         }
+        if (method.equals("DELETE") && id != null) {
+            // Aurora's Delete Webhook: 204 when it existed, 404 when not.
+            if (webhooks.remove(id) == null) {
+                send(ex, 404, "{\"error\":\"webhook not found\"}");
+            } else {
+                send(ex, 204, "");
+            }
+            return;
+        }
         if (!(method.equals("POST") && id == null) && !(method.equals("PUT") && id != null)) {
             send(ex, 405, "{\"error\":\"method not allowed\"}");
             return;

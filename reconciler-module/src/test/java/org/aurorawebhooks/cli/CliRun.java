@@ -11,6 +11,11 @@ import java.util.Properties;
 record CliRun(int exitCode, String out, String err) {
 
     static CliRun run(Map<String, String> config, String... args) throws Exception {
+        return runWithEnvironment(config, Map.of(), args);
+    }
+
+    /** As {@link #run}, with these environment variables. */
+    static CliRun runWithEnvironment(Map<String, String> config, Map<String, String> env, String... args) throws Exception {
         Path file = Files.createTempFile("aurora-cli-", ".properties");
         Properties p = new Properties();
         p.putAll(config);
@@ -21,13 +26,17 @@ record CliRun(int exitCode, String out, String err) {
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--config";
         all[args.length + 1] = file.toString();
-        return runRaw(all);
+        return runRawWithEnvironment(env, all);
     }
 
     static CliRun runRaw(String... args) {
+        return runRawWithEnvironment(Map.of(), args);
+    }
+
+    static CliRun runRawWithEnvironment(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), Map.of());
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), env);
         return new CliRun(code, out.toString(), err.toString());
     }
 }

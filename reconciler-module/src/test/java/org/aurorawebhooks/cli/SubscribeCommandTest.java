@@ -63,8 +63,115 @@ class SubscribeCommandTest {
             CliRun run = CliRun.run(config, "subscribe", "--url", bed.app.baseUrl(), "--events", "lead_converted,design_created");
             assertTrue(run.out().contains("0 created, 2 updated, 0 unchanged"), run.out());
             assertTrue(!run.out().contains("rotated-token"), "the token is not printed");
-            assertEquals(2, CliRun.runRaw("subscribe", "--url", "x", "--events", "lead_deleted").exitCode());
+            assertEquals(2, CliRun.runRaw("subscribe", "--url", "x", "--events", "design_deleted").exitCode());
         }
+    }
+
+    @Test
+    void subscribeWithoutACredentialIsRefusedWithExit2NamingTheKeysAndCreatesNothing() throws Exception {
+        try (Testbed bed = Testbed.start(Kind.SQLITE)) {
+            Map<String, String> config = withoutWebhookCredential(bed);
+            CliRun run = CliRun.run(config, "subscribe", "--url", "https://crm.example.com/app");
+            assertEquals(2, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().contains("no webhook credential is configured") && run.err().contains("aurora.webhooks.auth.header-name")
+                    && run.err().contains("aurora.webhooks.auth.header-value") && run.err().contains("--no-credential"), run.err());
+            assertEquals(2, bed.aurora.subscriptions().size());
+        }
+    }
+
+    @Test
+    void noCredentialFlagSubscribesWithoutOneAndSaysWhatThatMeans() throws Exception {
+        try (Testbed bed = Testbed.start(Kind.SQLITE)) {
+            CliRun run = CliRun.run(withoutWebhookCredential(bed), "subscribe", "--url", "https://crm.example.com/app",
+                    "--events", "design_deleted", "--no-credential");
+            assertEquals(0, run.exitCode(), run.out() + run.err());
+            assertTrue(run.out().contains("aurora.webhooks.auth.disabled=true"), run.out());
+            assertTrue(run.out().contains("1 created, 0 updated, 0 unchanged"), run.out());
+            ObjectNode created = bed.aurora.subscriptions().get(2);
+            assertTrue(created.get("url_template").asText().startsWith("https://crm.example.com/app/aurora/webhooks/design_deleted?"),
+                    created.toString());
+            assertTrue(created.path("header_auth_key").isMissingNode() || created.path("header_auth_key").isNull(), created.toString());
+
+            // With a credential configured the flag contradicts it.
+            CliRun contradiction = CliRun.run(bed.config, "subscribe", "--url", "https://crm.example.com/app", "--no-credential");
+            assertEquals(2, contradiction.exitCode());
+            assertTrue(contradiction.err().contains("--no-credential: a webhook credential is configured"), contradiction.err());
+        }
+    }
+
+    @Test
+    void subscribeNamesTheOtherBaseUrlsSubscribedToTheSameEvents() throws Exception {
+        try (Testbed bed = Testbed.start(Kind.SQLITE)) {
+            CliRun run = CliRun.run(bed.config, "subscribe", "--url", "https://new.example.com/app",
+                    "--events", "lead_created,lead_changed,design_created");
+            assertEquals(0, run.exitCode(), run.out() + run.err());
+            assertTrue(run.out().contains("3 created, 0 updated, 0 unchanged"), run.out());
+            assertTrue(run.out().contains("also subscribed to these events, so Aurora sends each of their deliveries there too:\n  "
+                    + bed.app.baseUrl() + ": 2 event(s) (lead_changed, lead_created); remove with: unsubscribe --url "
+                    + bed.app.baseUrl() + "\n"), run.out());
+
+            CliRun alone = CliRun.run(bed.config, "subscribe", "--url", "https://new.example.com/app", "--events", "design_created");
+            assertTrue(alone.out().contains("no other URL is subscribed to these events"), alone.out());
+        }
+    }
+
+    @Test
+    void subscriptionsListsEachWithItsAuthButNeverTheHeaderValueAndMasksUrlCredentials() throws Exception {
+        try (Testbed bed = Testbed.start(Kind.SQLITE)) {
+            Map<String, String> basic = withoutWebhookCredential(bed);
+            basic.put("aurora.webhooks.auth.basic-username", "aurora");
+            basic.put("aurora.webhooks.auth.basic-password", "basic-secret-1");
+            assertEquals(0, CliRun.run(basic, "subscribe", "--url", "https://crm.example.com", "--events", "design_deleted").exitCode());
+            bed.api().createWebhook(new org.aurorawebhooks.api.Subscription(null, "design_deleted",
+                    "https://other.example.com/hook?lead_id=<LEAD_ID>&token=query-secret-2", "", true, null, null));
+
+            CliRun run = CliRun.run(bed.config, "subscriptions");
+            assertEquals(0, run.exitCode(), run.out() + run.err());
+            String out = run.out();
+            assertTrue(out.startsWith("Aurora API: " + bed.aurora.baseUrl() + ", tenant " + bed.aurora.tenantId() + "\n"), out);
+            assertTrue(out.contains("header " + Testbed.TOKEN_HEADER), out);
+            assertTrue(out.contains("lead_created"), out);
+            assertTrue(out.contains("https://aurora:****@crm.example.com/aurora/webhooks/design_deleted?"), out);
+            assertTrue(out.contains("basic (in the URL)"), out);
+            assertTrue(out.contains("https://other.example.com/hook?lead_id=<LEAD_ID>&token=****"), out);
+            assertTrue(out.contains("4 subscription(s)"), out);
+            assertTrue(out.contains("design_deleted has 2 enabled subscriptions: Aurora sends each of its deliveries 2 times"), out);
+            for (String secret : List.of(Testbed.TOKEN, "basic-secret-1", "query-secret-2")) {
+                assertTrue(!out.contains(secret) && !run.err().contains(secret), secret + " is printed: " + out);
+            }
+        }
+    }
+
+    @Test
+    void unsubscribeRemovesOnlyTheSubscriptionsOfThatBaseUrlAndPrintsThem() throws Exception {
+        try (Testbed bed = Testbed.start(Kind.SQLITE)) {
+            assertEquals(0, CliRun.run(bed.config, "subscribe", "--url", "https://new.example.com/app",
+                    "--events", "lead_created,lead_changed").exitCode());
+            assertEquals(4, bed.aurora.subscriptions().size());
+
+            CliRun run = CliRun.run(bed.config, "unsubscribe", "--url", bed.app.baseUrl() + "/");
+            assertEquals(0, run.exitCode(), run.out() + run.err());
+            assertTrue(run.out().contains("removed 1 lead_created " + bed.app.baseUrl() + "/aurora/webhooks/lead_created?"), run.out());
+            assertTrue(run.out().contains("removed 2 lead_changed " + bed.app.baseUrl() + "/aurora/webhooks/lead_changed?"), run.out());
+            assertTrue(run.out().contains("unsubscribed: 2 removed, 0 already gone, 2 left pointing elsewhere"), run.out());
+            List<String> left = bed.aurora.subscriptions().stream().map(n -> n.get("url_template").asText()).toList();
+            assertEquals(2, left.size());
+            assertTrue(left.stream().allMatch(t -> t.startsWith("https://new.example.com/app/aurora/webhooks/")), left.toString());
+
+            CliRun again = CliRun.run(bed.config, "unsubscribe", "--url", bed.app.baseUrl());
+            assertEquals(0, again.exitCode());
+            assertTrue(again.out().contains("no subscription points at " + bed.app.baseUrl() + " (2 subscription(s) in all"), again.out());
+            // A sibling path is not "under" the base URL.
+            assertEquals(0, CliRun.run(bed.config, "unsubscribe", "--url", "https://new.example.com/ap").exitCode());
+            assertEquals(2, bed.aurora.subscriptions().size());
+        }
+    }
+
+    private static Map<String, String> withoutWebhookCredential(Testbed bed) {
+        Map<String, String> config = new HashMap<>(bed.config);
+        config.remove("aurora.webhooks.auth.header-name");
+        config.remove("aurora.webhooks.auth.header-value");
+        return config;
     }
 
     private static long rows(Testbed bed) {
