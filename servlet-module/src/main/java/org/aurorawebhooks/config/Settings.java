@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -151,8 +152,13 @@ public final class Settings {
             loaders.add(context);
         }
         for (ClassLoader loader : loaders) {
-            for (ApplicationKeys keys : ServiceLoader.load(ApplicationKeys.class, loader)) {
-                found.putIfAbsent(keys.getClass().getName(), keys);
+            try {
+                for (ApplicationKeys keys : ServiceLoader.load(ApplicationKeys.class, loader)) {
+                    found.putIfAbsent(keys.getClass().getName(), keys);
+                }
+            } catch (ServiceConfigurationError e) {
+                throw new ConfigException("META-INF/services/" + ApplicationKeys.class.getName()
+                        + " names a class that cannot be loaded: " + e.getMessage());
             }
         }
         return List.copyOf(found.values());
