@@ -10,19 +10,24 @@ final class KeySuggestions {
 
     /**
      * The known name closest to {@code name}, when it is at most a quarter of the name's length (and
-     * at least 2) edits away; further than that a suggestion would be a guess.
+     * at least 2) edits away; further than that a suggestion would be a guess. A known name that
+     * begins with {@code name} (a truncated key, {@code AURORA_DB_USER} for {@code AURORA_DB_USERNAME})
+     * counts as one edit away; ties go to the fewer edits.
      */
     static Optional<String> closest(String name, Collection<String> known) {
         String best = null;
+        int bestScore = Integer.MAX_VALUE;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : known) {
             int d = distance(name, candidate);
-            if (d < bestDistance) {
+            int score = candidate.startsWith(name) ? Math.min(d, 1) : d;
+            if (score < bestScore || (score == bestScore && d < bestDistance)) {
                 best = candidate;
+                bestScore = score;
                 bestDistance = d;
             }
         }
-        return best != null && bestDistance <= Math.max(2, name.length() / 4) ? Optional.of(best) : Optional.empty();
+        return best != null && bestScore <= Math.max(2, name.length() / 4) ? Optional.of(best) : Optional.empty();
     }
 
     /** Levenshtein distance: insertions, deletions and substitutions each count one. */

@@ -185,6 +185,8 @@ public final class Settings {
         for (String key : applicationKeys) {
             known.put(key, Key.environmentVariable(key));
         }
+        Map<String, String> keyOfVariable = new TreeMap<>();
+        known.forEach((key, variable) -> keyOfVariable.put(variable, key));
         Map<String, String> routes = new LinkedHashMap<>();
         Set<String> unknown = new TreeSet<>();
         // Lowest precedence first, so that higher sources overwrite routes.
@@ -192,7 +194,7 @@ public final class Settings {
             ConfigSource source = sources.get(i);
             for (String name : source.names()) {
                 if (source.isEnvironment()) {
-                    unknownVariable(name, known).ifPresent(unknown::add);
+                    unknownVariable(name, keyOfVariable).ifPresent(unknown::add);
                 } else if (name.startsWith(Key.ROUTE_PREFIX)) {
                     String event = source.get(name);
                     if (event != null && !event.isBlank()) {
@@ -221,9 +223,7 @@ public final class Settings {
     }
 
     /** An {@code AURORA_*} variable that is none of ours but looks like it was meant to be (see the class comment). */
-    private static Optional<String> unknownVariable(String variable, Map<String, String> known) {
-        Map<String, String> keyOfVariable = new TreeMap<>();
-        known.forEach((key, var) -> keyOfVariable.put(var, key));
+    private static Optional<String> unknownVariable(String variable, Map<String, String> keyOfVariable) {
         if (keyOfVariable.containsKey(variable)) {
             return Optional.empty();
         }

@@ -81,7 +81,7 @@ class SettingsTest {
     void mistypedEnvironmentVariablesAreReportedButOtherSoftwaresAuroraVariablesAreNot() {
         Settings s = Settings.load(List.of(), Map.of(
                 "AURORA_RECONCILER_LOOK_BACK", "P1D",         // in our reconciler group
-                "AURORA_DB_USER", "app",                      // in our db group, no close key
+                "AURORA_DB_USER", "app",                      // in our db group, a truncated key
                 "AURORA_APITOKEN", "x",                       // outside our groups, one edit from AURORA_API_TOKEN
                 "AURORA_TEST_POSTGRES_URL", "jdbc:postgresql://h/test", // this project's tests
                 "AURORA_CLUSTER_ENDPOINT", "db.cluster.example", // Amazon Aurora tooling
@@ -89,7 +89,7 @@ class SettingsTest {
                 "PATH", "/bin"));
         assertEquals(List.of(
                 "AURORA_APITOKEN (environment variable): did you mean AURORA_API_TOKEN (aurora.api.token)?",
-                "AURORA_DB_USER (environment variable): did you mean AURORA_DB_URL (aurora.db.url)?",
+                "AURORA_DB_USER (environment variable): did you mean AURORA_DB_USERNAME (aurora.db.username)?",
                 "AURORA_RECONCILER_LOOK_BACK (environment variable): did you mean AURORA_RECONCILER_LOOKBACK "
                         + "(aurora.reconciler.lookback)?"), s.unknownKeys());
     }
