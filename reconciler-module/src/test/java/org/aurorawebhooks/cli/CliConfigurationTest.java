@@ -48,11 +48,12 @@ class CliConfigurationTest {
     }
 
     @Test
-    void statusWithTheDefaultUrlDoesNotCreateTheDefaultFile() throws Exception {
+    void statusWithAnEmptyDbUrlUsesTheDefaultAndDoesNotCreateItsFile() throws Exception {
         // The default URL is relative to the working directory; this test only runs where none exists yet.
         Path defaultFile = Path.of("aurora-webhooks.db");
         org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(defaultFile), "aurora-webhooks.db exists in the working directory");
-        CliRun run = CliRun.run(Map.of(), "status");
+        // An empty AURORA_DB_URL counts as not set: the default applies rather than "required but not set".
+        CliRun run = CliRun.runWithEnvironment(Map.of(), Map.of("AURORA_DB_URL", ""), "status");
         assertEquals(3, run.exitCode(), run.out() + run.err());
         assertTrue(run.out().startsWith("database: jdbc:sqlite:aurora-webhooks.db (aurora.db.url from built-in default)"), run.out());
         assertTrue(run.err().contains(defaultFile.toAbsolutePath() + " does not exist (aurora.db.url from built-in default)"), run.err());

@@ -1,6 +1,7 @@
 package org.aurorawebhooks.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -164,6 +165,11 @@ class SubscribeCommandTest {
             // A sibling path is not "under" the base URL.
             assertEquals(0, CliRun.run(bed.config, "unsubscribe", "--url", "https://new.example.com/ap").exitCode());
             assertEquals(2, bed.aurora.subscriptions().size());
+            // Deleting one that is already gone is not an error: Aurora's 404 reads as "already gone".
+            String id = bed.aurora.subscriptions().get(0).get("id").asText();
+            assertTrue(bed.api().deleteWebhook(id));
+            assertFalse(bed.api().deleteWebhook(id));
+            assertEquals(1, bed.aurora.subscriptions().size());
         }
     }
 
