@@ -40,6 +40,8 @@ final class SimulateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--port must be 0-65535, --leads at least 0 and --rate-limit positive");
         }
+        // The simulator reads no key, but like every command it reports mistyped ones in --config and the environment.
+        context.settings();
         SimulatedAurora.Options options = SimulatedAurora.Options.defaults().withPort(port)
                 .withRequestsPerMinute(rateLimit).withCredentials(tenant, token);
         try (SimulatedAurora aurora = SimulatedAurora.start(options)) {
