@@ -74,7 +74,7 @@ public final class Settings {
     }
 
     private Settings(Map<Key, Resolved> values, Map<String, Resolved> applicationValues, Map<String, String> routes,
-                     List<String> unknownKeys, Collection<ApplicationKeys> applications) {
+                     List<String> unknownKeys) {
         this.values = values;
         this.applicationValues = applicationValues;
         this.routes = routes;
@@ -98,9 +98,6 @@ public final class Settings {
         this.reconcilerCron = cron.equalsIgnoreCase("off") ? null : cron;
         this.lookback = parseLookback();
         validate();
-        for (ApplicationKeys application : applications) {
-            application.validate(this);
-        }
     }
 
     /**
@@ -207,8 +204,12 @@ public final class Settings {
                 }
             }
         }
-        return new Settings(values, Collections.unmodifiableMap(applicationValues), Collections.unmodifiableMap(routes),
-                List.copyOf(unknown), applications);
+        Settings settings = new Settings(values, Collections.unmodifiableMap(applicationValues),
+                Collections.unmodifiableMap(routes), List.copyOf(unknown));
+        for (ApplicationKeys application : applications) {
+            application.validate(settings);
+        }
+        return settings;
     }
 
     /** The highest source's non-blank value of {@code key}: an empty value counts as not set. */
