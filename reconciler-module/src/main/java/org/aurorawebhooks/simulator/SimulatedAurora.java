@@ -104,6 +104,11 @@ public final class SimulatedAurora implements AutoCloseable {
             return new Options(port, tenantId, token, requestsPerMinute, wrapRetrieveLead, dropShare, seed, fire);
         }
 
+        /** The seed of every generated value and drop decision: the same seed, the same run. */
+        public Options withSeed(long s) {
+            return new Options(port, tenantId, token, requestsPerMinute, wrapRetrieveLead, dropShare, s, autoFire);
+        }
+
         public Options withCredentials(String tenant, String bearer) {
             return new Options(port, tenant, bearer, requestsPerMinute, wrapRetrieveLead, dropShare, seed, autoFire);
         }
