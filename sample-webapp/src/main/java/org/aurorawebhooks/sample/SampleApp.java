@@ -144,6 +144,7 @@ public final class SampleApp implements AutoCloseable {
         // running app that answers 503 to everything.
         context.getServletHandler().setStartWithUnavailable(false);
         context.setInitParameter(Key.DB_URL.key(), params.get(Key.DB_URL.key()));
+        context.setInitParameter(Key.WEBHOOKS_PATH.key(), params.get(Key.WEBHOOKS_PATH.key()));
         context.addServlet(new ServletHolder(new SampleHomeServlet()), "");
         context.addServlet(new ServletHolder(new SampleHomeServlet()), "/index.html");
         FilterHolder filter = new FilterHolder(AuroraWebhookFilter.class);

@@ -84,4 +84,24 @@ class SampleAppTest {
             }
         }
     }
+
+    @Test
+    void theHostPageEscapesWhatADeliveryCarries(@TempDir Path dir) throws Exception {
+        String db = "jdbc:sqlite:" + dir.resolve("sample.db");
+        Settings settings = Settings.load(List.of(ConfigSource.of("test", Map.of("aurora.db.url", db,
+                "aurora.sample.port", "0", "aurora.sample.demo", "false"))), Map.of());
+        try (SampleApp app = SampleApp.start(settings)) {
+            HttpClient http = HttpClient.newHttpClient();
+            String status = java.net.URLEncoder.encode("<script>alert('x')</script>", java.nio.charset.StandardCharsets.UTF_8);
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                    + "/aurora/webhooks/project_status_changed?project_id=P1&status=" + status))
+                    .header(SampleApp.SAMPLE_HEADER, SampleApp.SAMPLE_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+
+            String page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(page.contains("<td>project_id=P1 status=&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</td>"), page);
+            assertTrue(!page.contains("<script>"), page);
+        }
+    }
 }
