@@ -126,6 +126,28 @@ public final class Reconciler {
                 .bind("dry", false).bind("reason", reason).execute());
     }
 
+    /** A recorded pass as a page lists it: a row of {@code aurora_reconcile_runs}. */
+    public record RecordedRun(long id, Instant startedAt, Instant endedAt, String trigger, String outcome, boolean dryRun,
+                              int checked, int createdMissed, int changedMissed, int unchanged, int gone, int failed,
+                              int apiCalls, int throttled, String error) {
+    }
+
+    /** The {@code limit} most recent passes, newest first (read-only: needs no API client). */
+    public static List<RecordedRun> recentRuns(Database database, int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit " + limit + " is not positive");
+        }
+        Dialect d = database.dialect();
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM aurora_reconcile_runs ORDER BY id DESC LIMIT :n")
+                .bind("n", limit)
+                .map((rs, ctx) -> new RecordedRun(rs.getLong("id"), d.readTimestamp(rs, "started_at"),
+                        d.readTimestamp(rs, "ended_at"), rs.getString("trigger_type"), rs.getString("outcome"),
+                        rs.getBoolean("dry_run"), rs.getInt("checked"), rs.getInt("created_missed"),
+                        rs.getInt("changed_missed"), rs.getInt("unchanged"), rs.getInt("gone"), rs.getInt("failed"),
+                        rs.getInt("api_calls"), rs.getInt("throttled"), rs.getString("error")))
+                .list());
+    }
+
     /** The state of one pass. */
     private final class Pass {
         private final String trigger;

@@ -21,9 +21,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -35,14 +38,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.aurorawebhooks.catalog.EventCatalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stand-in for Aurora that speaks real HTTP on a loopback port: Retrieve Lead, List Leads and the
  * webhook subscription endpoints under {@code /tenants/{tenant_id}}, bearer-token checking, its own
  * rate limit answering 429 with {@code Retry-After}, and webhook firing at the subscribed
- * {@code url_template}s (optionally dropping a share of them, as a flaky network would). Faults can be
- * injected per instance. For tests, the sample webapp's demo mode, benchmarks and {@code simulate}.
- * Thread-safe.
+ * {@code url_template}s (optionally dropping a share of them, as a flaky network would). Any of the 26
+ * events of the catalogue can be fired, with generated values ({@link #eventValues}). Every firing is
+ * logged (event, URL with credentials masked, answer status, time taken; or why it failed, or that it
+ * was dropped) and kept among the {@linkplain #recentFirings() recent firings}. Faults can be injected
+ * per instance. For tests, the sample webapp's demo mode, benchmarks and {@code simulate}. Thread-safe.
  */
 public final class SimulatedAurora implements AutoCloseable {
     static {
@@ -53,16 +61,24 @@ public final class SimulatedAurora implements AutoCloseable {
         }
     }
 
+    private static final Logger log = LoggerFactory.getLogger(SimulatedAurora.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How many firings {@link #recentFirings()} keeps. */
+    static final int RECENT_FIRINGS = 200;
     private static final String ADMIN = "/_simulator";
     private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Z_]+)>");
     private static final Pattern LEAD_PATH = Pattern.compile("/tenants/([^/]+)/leads/([^/]+)");
     private static final Pattern LEADS_PATH = Pattern.compile("/tenants/([^/]+)/leads");
     private static final Pattern WEBHOOKS_PATH = Pattern.compile("/tenants/([^/]+)/webhooks(?:/([^/]+))?");
+    private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)([^/@?#]*)@");
 
     /** How the simulator behaves. */
     public record Options(int port, String tenantId, String token, int requestsPerMinute, boolean wrapRetrieveLead,
                           double dropShare, long seed, boolean autoFire) {
+        public Options {
+            checkShare(dropShare);
+        }
+
         public static Options defaults() {
             return new Options(0, "tenant-" + UUID.randomUUID().toString().substring(0, 8),
                     "sim-" + UUID.randomUUID(), 90, false, 0.0, 42, true);
@@ -86,6 +102,11 @@ public final class SimulatedAurora implements AutoCloseable {
 
         public Options withAutoFire(boolean fire) {
             return new Options(port, tenantId, token, requestsPerMinute, wrapRetrieveLead, dropShare, seed, fire);
+        }
+
+        /** The seed of every generated value and drop decision: the same seed, the same run. */
+        public Options withSeed(long s) {
+            return new Options(port, tenantId, token, requestsPerMinute, wrapRetrieveLead, dropShare, s, autoFire);
         }
 
         public Options withCredentials(String tenant, String bearer) {
@@ -117,6 +138,8 @@ public final class SimulatedAurora implements AutoCloseable {
     private final AtomicLong listCalls = new AtomicLong();
     private final AtomicLong fired = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final ArrayDeque<WebhookFiring> recent = new ArrayDeque<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger maxConcurrentSamePath = new AtomicInteger();
 
@@ -196,10 +219,15 @@ public final class SimulatedAurora implements AutoCloseable {
         }
     }
 
-    /** Deletes a lead: Retrieve Lead then answers 404 and List Leads no longer shows it. */
-    public void deleteLead(String id) {
-        leads.remove(id);
+    /**
+     * Deletes a lead: Retrieve Lead then answers 404 and List Leads no longer shows it.
+     *
+     * @return false when there was no such lead
+     */
+    public boolean deleteLead(String id) {
+        boolean existed = leads.remove(id) != null;
         listing = null;
+        return existed;
     }
 
     /** The lead's Retrieve Lead JSON, or null. */
@@ -226,61 +254,209 @@ public final class SimulatedAurora implements AutoCloseable {
     }
 
     /**
+     * Realistic values for any event of the catalogue, one per attribute of its suggested template:
+     * UUIDs for ids, a documented value where Aurora documents them; then {@code overrides} on top.
+     *
+     * @throws IllegalArgumentException when the event is not one of the 26, or an override is not one
+     *     of its attributes (the message names it and lists the expected ones)
+     */
+    public Map<String, String> eventValues(String event, Map<String, String> overrides) {
+        synchronized (random) {
+            return EventValues.generate(event, overrides, random);
+        }
+    }
+
+    /**
      * Fires {@code event} at every enabled subscription for it, substituting {@code <PLACEHOLDER>}s with
      * the values ({@code <LEAD_ID>} from {@code lead_id}; {@code <DESIGN_REQUEST_ID_IN_AURORA>} from
-     * {@code design_request_id}) and sending the subscription's header auth.
+     * {@code design_request_id}) and sending the subscription's header auth (or the basic auth of a
+     * {@code user:password@} in its URL). A share of the firings is dropped ({@link #dropShare(double)}).
+     * Each firing is logged.
      *
-     * @return the HTTP status of each delivery sent (dropped ones are counted, not sent)
+     * @return what became of each firing, one per subscription for the event (none when nothing is
+     *     subscribed to it, which is logged too)
      */
-    public List<Integer> fire(String event, Map<String, String> values) {
-        List<Integer> statuses = new ArrayList<>();
+    public List<WebhookFiring> fireWebhooks(String event, Map<String, String> values) {
+        List<WebhookFiring> out = new ArrayList<>();
         for (ObjectNode sub : subscriptions()) {
             if (!event.equals(sub.path("event").asText()) || !sub.path("enabled").asBoolean(true)) {
                 continue;
             }
+            String template = sub.path("url_template").asText();
             boolean drop;
             synchronized (random) {
                 drop = random.nextDouble() < dropShare;
             }
             if (drop) {
                 dropped.incrementAndGet();
+                out.add(record(new WebhookFiring(event, maskCredentials(expand(template, values)),
+                        WebhookFiring.Outcome.DROPPED, 0, Duration.ZERO, null)));
                 continue;
             }
-            statuses.add(deliver(sub.path("url_template").asText(), values,
+            out.add(send(event, template, values,
                     sub.hasNonNull("header_auth_key") ? sub.get("header_auth_key").asText() : null,
                     sub.hasNonNull("header_auth_value") ? sub.get("header_auth_value").asText() : null));
+        }
+        if (out.isEmpty()) {
+            log.info("webhook {}: no enabled subscription for it, nothing sent", event);
+        }
+        return out;
+    }
+
+    /**
+     * Fires {@code event} as {@link #fireWebhooks} does.
+     *
+     * @return the HTTP status of each delivery sent, -1 for one that got no answer (dropped ones are
+     *     counted, not sent)
+     */
+    public List<Integer> fire(String event, Map<String, String> values) {
+        List<Integer> statuses = new ArrayList<>();
+        for (WebhookFiring f : fireWebhooks(event, values)) {
+            if (f.outcome() != WebhookFiring.Outcome.DROPPED) {
+                statuses.add(f.outcome() == WebhookFiring.Outcome.ANSWERED ? f.status() : -1);
+            }
         }
         return statuses;
     }
 
     /** Sends one delivery built from a URL template; returns the status, or -1 when it could not be sent. */
     public int deliver(String urlTemplate, Map<String, String> values, String headerName, String headerValue) {
-        Matcher m = PLACEHOLDER.matcher(urlTemplate);
-        StringBuilder url = new StringBuilder();
-        while (m.find()) {
-            String key = m.group(1).toLowerCase().replace("_in_aurora", "");
-            String value = values.getOrDefault(key, "");
-            m.appendReplacement(url, Matcher.quoteReplacement(URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        }
-        m.appendTail(url);
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(10)).GET();
-        if (headerName != null && headerValue != null) {
-            b.header(headerName, headerValue);
-        }
+        WebhookFiring f = send(eventOf(urlTemplate), urlTemplate, values, headerName, headerValue);
+        return f.outcome() == WebhookFiring.Outcome.ANSWERED ? f.status() : -1;
+    }
+
+    private WebhookFiring send(String event, String urlTemplate, Map<String, String> values, String headerName,
+                               String headerValue) {
+        String url = expand(urlTemplate, values);
+        String masked = maskCredentials(url);
         fired.incrementAndGet();
+        long start = System.nanoTime();
         try {
-            return webhookClient.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
+            // Aurora turns a user:password@ in a url_template into basic auth; Java's client would not.
+            Matcher userInfo = USER_INFO.matcher(url);
+            String target = userInfo.find() ? userInfo.replaceFirst("$1") : url;
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(10)).GET();
+            if (headerName != null && headerValue != null) {
+                b.header(headerName, headerValue);
+            }
+            if (!target.equals(url)) {
+                String info = URLDecoder.decode(userInfo.group(2), StandardCharsets.UTF_8);
+                b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8)));
+            }
+            int status = webhookClient.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return record(new WebhookFiring(event, masked, WebhookFiring.Outcome.ANSWERED, status, since(start), null));
+        } catch (IOException | IllegalArgumentException e) {
+            failed.incrementAndGet();
+            return record(new WebhookFiring(event, masked, WebhookFiring.Outcome.FAILED, 0, since(start), reason(e)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            failed.incrementAndGet();
+            return record(new WebhookFiring(event, masked, WebhookFiring.Outcome.FAILED, 0, since(start), "interrupted"));
         }
     }
 
-    /** Changes the share of firings dropped from now on (0.0 to 1.0). */
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** "connection refused" says more than the JDK's empty ConnectException message. */
+    private static String reason(Exception e) {
+        String type = e.getClass().getSimpleName();
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused (" + type + ")";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer within 10 s (" + type + ")";
+        }
+        return e.getMessage() == null || e.getMessage().isBlank() ? type : type + ": " + e.getMessage();
+    }
+
+    private WebhookFiring record(WebhookFiring firing) {
+        if (firing.outcome() == WebhookFiring.Outcome.FAILED) {
+            log.warn(firing.describe());
+        } else {
+            log.info(firing.describe());
+        }
+        synchronized (recent) {
+            if (recent.size() == RECENT_FIRINGS) {
+                recent.removeFirst();
+            }
+            recent.addLast(firing);
+        }
+        return firing;
+    }
+
+    /** The template with each {@code <PLACEHOLDER>} replaced by its value, URL-encoded; a missing one becomes empty. */
+    private static String expand(String urlTemplate, Map<String, String> values) {
+        Matcher m = PLACEHOLDER.matcher(urlTemplate);
+        StringBuilder url = new StringBuilder();
+        while (m.find()) {
+            String value = values.getOrDefault(EventValues.parameterOf(m.group(1)), "");
+            m.appendReplacement(url, Matcher.quoteReplacement(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        }
+        m.appendTail(url);
+        return url.toString();
+    }
+
+    /** The last path segment before the query: the event name in the templates the filter parses. */
+    private static String eventOf(String urlTemplate) {
+        String path = urlTemplate.split("\\?", 2)[0];
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /**
+     * The URL as it may be logged: the password of a {@code user:password@} and the values of
+     * credential-bearing query parameters (a token put in the template) replaced by {@code ***}.
+     */
+    static String maskCredentials(String url) {
+        String out = url;
+        Matcher userInfo = USER_INFO.matcher(out);
+        if (userInfo.find()) {
+            String info = userInfo.group(2);
+            int colon = info.indexOf(':');
+            String user = colon < 0 ? info : info.substring(0, colon);
+            out = userInfo.replaceFirst(Matcher.quoteReplacement(userInfo.group(1) + user + ":***@"));
+        }
+        int q = out.indexOf('?');
+        if (q < 0) {
+            return out;
+        }
+        StringBuilder sb = new StringBuilder(out.substring(0, q + 1));
+        String[] pairs = out.substring(q + 1).split("&", -1);
+        for (int i = 0; i < pairs.length; i++) {
+            int eq = pairs[i].indexOf('=');
+            String name = eq < 0 ? pairs[i] : pairs[i].substring(0, eq);
+            sb.append(i == 0 ? "" : "&").append(eq >= 0 && isCredential(name) ? name + "=***" : pairs[i]);
+        }
+        return sb.toString();
+    }
+
+    private static boolean isCredential(String name) {
+        String n = URLDecoder.decode(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        return n.contains("token") || n.contains("secret") || n.contains("password") || n.contains("passwd")
+                || n.contains("key") || n.contains("signature") || n.equals("sig") || n.equals("auth")
+                || n.startsWith("credential");
+    }
+
+    /**
+     * Changes the share of firings dropped from now on.
+     *
+     * @throws IllegalArgumentException when {@code share} is not between 0.0 and 1.0
+     */
     public void dropShare(double share) {
+        checkShare(share);
         this.dropShare = share;
+    }
+
+    /** The share of firings dropped, 0.0 to 1.0. */
+    public double dropShare() {
+        return dropShare;
+    }
+
+    static void checkShare(double share) {
+        if (!(share >= 0.0 && share <= 1.0)) {
+            throw new IllegalArgumentException("drop share " + share + " is not between 0.0 (drop none) and 1.0 (drop all)");
+        }
     }
 
     // ---- faults ----------------------------------------------------------------------------------
@@ -338,13 +514,26 @@ public final class SimulatedAurora implements AutoCloseable {
         return maxConcurrentSamePath.get();
     }
 
-    /** Webhook deliveries sent. */
+    /** Webhook deliveries sent (answered or failed; dropped ones are not sent). */
     public long firedWebhooks() {
         return fired.get();
     }
 
+    /** Webhook firings dropped by the drop share. */
     public long droppedWebhooks() {
         return dropped.get();
+    }
+
+    /** Webhook deliveries sent that got no answer (connection refused, timeout). */
+    public long failedWebhooks() {
+        return failed.get();
+    }
+
+    /** The last firings (up to 200), oldest first. */
+    public List<WebhookFiring> recentFirings() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
     }
 
     // ---- HTTP ------------------------------------------------------------------------------------
@@ -397,9 +586,17 @@ public final class SimulatedAurora implements AutoCloseable {
 
     /**
      * The simulator's own controls (not Aurora's API, no token: it listens on loopback only), so a
-     * developer running {@code simulate} can make leads happen: {@code POST /_simulator/leads} creates one,
-     * {@code POST /_simulator/leads/{id}/change} changes it, {@code DELETE /_simulator/leads/{id}} deletes
-     * it; creating and changing fire the subscribed webhooks.
+     * developer running {@code simulate} can make things happen:
+     * <ul>
+     *   <li>{@code POST /_simulator/leads} creates a lead (fires {@code lead_created}),
+     *       {@code POST /_simulator/leads/{id}/change} changes it (fires {@code lead_changed}),
+     *       {@code DELETE /_simulator/leads/{id}} deletes it (404 when there is no such lead);</li>
+     *   <li>{@code POST /_simulator/fire/{event}?name=value…} fires any of the 26 events with generated
+     *       values, the query's attributes overriding them;</li>
+     *   <li>{@code GET|PUT /_simulator/drop-share} reads or sets (body {@code 0.2}) the share of firings
+     *       dropped;</li>
+     *   <li>{@code GET /_simulator/firings} lists the recent firings and the counters.</li>
+     * </ul>
      */
     private void admin(HttpExchange ex) throws IOException {
         String rest = ex.getRequestURI().getRawPath().substring(ADMIN.length());
@@ -409,18 +606,91 @@ public final class SimulatedAurora implements AutoCloseable {
         } else if (rest.matches("/leads/[^/]+/change") && method.equals("POST")) {
             String id = rest.substring("/leads/".length(), rest.length() - "/change".length());
             if (!leads.containsKey(id)) {
-                send(ex, 404, "{\"error\":\"lead not found\"}");
+                send(ex, 404, error("no lead " + id));
                 return;
             }
             changeLead(id);
             send(ex, 200, lead(id).toString());
         } else if (rest.matches("/leads/[^/]+") && method.equals("DELETE")) {
-            deleteLead(rest.substring("/leads/".length()));
-            send(ex, 204, "");
+            String id = URLDecoder.decode(rest.substring("/leads/".length()), StandardCharsets.UTF_8);
+            if (deleteLead(id)) {
+                send(ex, 204, "");
+            } else {
+                send(ex, 404, error("no lead " + id));
+            }
+        } else if (rest.matches("/fire/[^/]+") && method.equals("POST")) {
+            fireControl(ex, URLDecoder.decode(rest.substring("/fire/".length()), StandardCharsets.UTF_8));
+        } else if (rest.equals("/drop-share") && (method.equals("GET") || method.equals("PUT"))) {
+            dropShareControl(ex, method);
+        } else if (rest.equals("/firings") && method.equals("GET")) {
+            ObjectNode body = JSON.createObjectNode();
+            body.put("fired", firedWebhooks()).put("dropped", droppedWebhooks()).put("failed", failedWebhooks())
+                    .put("drop_share", dropShare);
+            ArrayNode list = body.putArray("firings");
+            recentFirings().forEach(f -> list.add(toJson(f)));
+            send(ex, 200, body.toString());
         } else {
-            send(ex, 404, "{\"error\":\"simulator controls: POST /_simulator/leads, POST /_simulator/leads/{id}/change, "
-                    + "DELETE /_simulator/leads/{id}\"}");
+            send(ex, 404, error("simulator controls: POST /_simulator/leads, POST /_simulator/leads/{id}/change, "
+                    + "DELETE /_simulator/leads/{id}, POST /_simulator/fire/{event}?name=value, "
+                    + "GET|PUT /_simulator/drop-share, GET /_simulator/firings"));
         }
+    }
+
+    private void fireControl(HttpExchange ex, String event) throws IOException {
+        if (EventCatalog.aurora().find(event).isEmpty()) {
+            send(ex, 404, error("\"" + event + "\" is not an Aurora event; expected one of " + EventCatalog.aurora().names()));
+            return;
+        }
+        Map<String, String> values;
+        try {
+            values = eventValues(event, new LinkedHashMap<>(query(ex.getRequestURI().getRawQuery())));
+        } catch (IllegalArgumentException e) {
+            send(ex, 400, error(e.getMessage()));
+            return;
+        }
+        List<WebhookFiring> firings = fireWebhooks(event, values);
+        ObjectNode body = JSON.createObjectNode();
+        body.put("event", event);
+        ObjectNode v = body.putObject("values");
+        values.forEach(v::put);
+        ArrayNode list = body.putArray("firings");
+        firings.forEach(f -> list.add(toJson(f)));
+        send(ex, 200, body.toString());
+    }
+
+    private void dropShareControl(HttpExchange ex, String method) throws IOException {
+        if (method.equals("PUT")) {
+            String text = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).trim();
+            try {
+                dropShare(Double.parseDouble(text));
+            } catch (IllegalArgumentException e) { // NumberFormatException included
+                send(ex, 400, error("drop share: \"" + text + "\" is not a number between 0.0 (drop none) and 1.0 (drop all)"));
+                return;
+            }
+            log.info("webhook drop share set to {}", dropShare);
+        }
+        send(ex, 200, "{\"drop_share\":" + dropShare + "}");
+    }
+
+    private static ObjectNode toJson(WebhookFiring f) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("event", f.event()).put("url", f.url()).put("outcome", f.outcome().name().toLowerCase(Locale.ROOT));
+        if (f.outcome() == WebhookFiring.Outcome.ANSWERED) {
+            n.put("status", f.status());
+        }
+        if (f.outcome() != WebhookFiring.Outcome.DROPPED) {
+            n.put("millis", f.took().toMillis());
+        }
+        if (f.error() != null) {
+            n.put("error", f.error());
+        }
+        return n;
+    }
+
+    private static String error(String message) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("error", message);
+        return n.toString();
     }
 
     private static boolean decrement(AtomicInteger counter) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Random;
 
 /** A lead of the simulated tenant, kept compact (a 100,000-lead tenant fits in a small heap). */
@@ -41,7 +42,7 @@ record SimulatedLead(String id, String firstName, String lastName, String phone,
         n.put("longitude", longitude);
         ObjectNode customer = n.putObject("customer");
         customer.put("customer_address", street + " Brannan St, San Francisco, CA, USA");
-        customer.put("customer_email", firstName.toLowerCase() + "." + lastName.toLowerCase() + "@example.com");
+        customer.put("customer_email", firstName.toLowerCase(Locale.ROOT) + "." + lastName.toLowerCase(Locale.ROOT) + "@example.com");
         customer.put("customer_first_name", firstName);
         customer.put("customer_last_name", lastName);
         customer.put("customer_phone", phone);

@@ -106,6 +106,28 @@ public final class LeadStore {
         return out;
     }
 
+    /** A stored lead as a page lists it: who, where, and when it was last fetched or found gone. */
+    public record Summary(String leadId, String firstName, String lastName, String email, String address,
+                          Instant updatedAt, Instant lastFetchedAt, Instant goneAt) {
+    }
+
+    /** The {@code limit} most recently fetched leads, most recent first. */
+    public List<Summary> recent(int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit " + limit + " is not positive");
+        }
+        Dialect d = database.dialect();
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT lead_id, customer_first_name, customer_last_name, "
+                        + "customer_email, address, updated_at, last_fetched_at, gone_at FROM aurora_leads "
+                        + "ORDER BY last_fetched_at DESC, lead_id LIMIT :n")
+                .bind("n", limit)
+                .map((rs, ctx) -> new Summary(rs.getString("lead_id"), rs.getString("customer_first_name"),
+                        rs.getString("customer_last_name"), rs.getString("customer_email"), rs.getString("address"),
+                        d.readTimestamp(rs, "updated_at"), d.readTimestamp(rs, "last_fetched_at"),
+                        d.readTimestamp(rs, "gone_at")))
+                .list());
+    }
+
     private void insert(Handle h, String id, ObjectNode lead, String hash, Instant at) {
         Dialect d = database.dialect();
         StringBuilder cols = new StringBuilder("lead_id, created_at, updated_at, raw_json, content_hash, first_seen_at, last_fetched_at, last_changed_at, gone_at");

@@ -22,6 +22,10 @@ public final class LeadSyncQueue {
     public record Stats(long pending, long failing, long claimed) {
     }
 
+    /** A lead waiting for a fetch, as a page lists it. */
+    public record Waiting(String leadId, String reason, int attempts, String lastError) {
+    }
+
     private static final long MAX_BACKOFF_MILLIS = Duration.ofHours(1).toMillis();
 
     private final Database database;
@@ -105,5 +109,18 @@ public final class LeadSyncQueue {
                 .bind("now", now)
                 .map((rs, ctx) -> new Stats(rs.getLong("pending"), rs.getLong("failing"), rs.getLong("claimed")))
                 .one());
+    }
+
+    /** Up to {@code limit} leads waiting for a fetch, the soonest due first. */
+    public List<Waiting> waiting(int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit " + limit + " is not positive");
+        }
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT lead_id, reason, attempts, last_error "
+                        + "FROM aurora_lead_sync ORDER BY due_at, lead_id LIMIT :n")
+                .bind("n", limit)
+                .map((rs, ctx) -> new Waiting(rs.getString("lead_id"), rs.getString("reason"), rs.getInt("attempts"),
+                        rs.getString("last_error")))
+                .list());
     }
 }

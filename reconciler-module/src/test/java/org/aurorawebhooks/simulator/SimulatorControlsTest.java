@@ -37,4 +37,15 @@ class SimulatorControlsTest {
             assertEquals(Optional.empty(), Optional.ofNullable(bed.aurora.lead(id)));
         }
     }
+
+    @Test
+    void deletingAnUnknownLeadAnswers404WithAJsonError() throws Exception {
+        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults())) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(aurora.baseUrl()
+                    + "/_simulator/leads/no-such-lead")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, r.statusCode());
+            assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+            assertEquals("{\"error\":\"no lead no-such-lead\"}", r.body());
+        }
+    }
 }

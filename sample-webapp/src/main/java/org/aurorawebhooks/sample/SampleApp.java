@@ -1,6 +1,7 @@
 package org.aurorawebhooks.sample;
 
 import jakarta.servlet.DispatcherType;
+import java.net.BindException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -14,6 +15,9 @@ import org.aurorawebhooks.AuroraWebhookFilter;
 import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.api.RateBudget;
 import org.aurorawebhooks.api.Subscription;
+import org.aurorawebhooks.catalog.EventCatalog;
+import org.aurorawebhooks.catalog.EventType;
+import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.config.Key;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.simulator.SimulatedAurora;
@@ -26,8 +30,9 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * The sample host app: an embedded Jetty 12 with a page of its own and aurora-webhooks in front of it,
  * on SQLite. In demo mode (the default without an API token) it also runs a simulated Aurora in-process,
- * subscribes it to this app, and drives a stream of new and changed leads with a fifth of the webhooks
- * dropped, so the lead sync and the once-a-minute reconcile can be watched catching up.
+ * subscribes it to this app for all 26 events, and drives a stream of new and changed leads (and now and
+ * then another event) with a fifth of the webhooks dropped, so the lead sync and the once-a-minute
+ * reconcile can be watched catching up.
  */
 public final class SampleApp implements AutoCloseable {
     static final String DEFAULT_DB_URL = "jdbc:sqlite:aurora-sample.db";
@@ -47,15 +52,69 @@ public final class SampleApp implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * {@code java -jar aurora-sample.jar}. A start-up failure a user can act on (a busy port, a bad
+     * configuration value) is one line on stderr naming the thing and the key, and a non-zero exit:
+     * 2 for a bad configuration, 3 when the port is taken.
+     */
     public static void main(String[] args) throws Exception {
-        SampleApp app = start(Settings.load(List.of()));
+        SampleApp app;
+        try {
+            app = start(Settings.load(List.of()));
+        } catch (ConfigException e) {
+            System.err.println("aurora-sample: " + e.getMessage());
+            System.exit(StartFailure.CONFIGURATION);
+            return;
+        } catch (StartFailure e) {
+            System.err.println("aurora-sample: " + e.getMessage());
+            System.exit(e.exitCode);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "sample-shutdown"));
         app.server.join();
     }
 
-    /** Starts the app; {@code settings} come from system properties, the environment and aurora.config. */
+    /** A start-up failure the user can act on; the message is the one line to show. */
+    static final class StartFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        static final int CONFIGURATION = 2;
+        static final int PORT_IN_USE = 3;
+        final int exitCode;
+
+        StartFailure(String message, int exitCode, Throwable cause) {
+            super(message, cause);
+            this.exitCode = exitCode;
+        }
+    }
+
+    /**
+     * Starts the app; {@code settings} come from system properties, the environment and aurora.config.
+     *
+     * @throws StartFailure when the port is taken or a configuration value is bad; nothing is left running
+     */
     public static SampleApp start(Settings settings) throws Exception {
+        int port;
+        try {
+            port = settings.samplePort();
+        } catch (ConfigException e) {
+            throw new StartFailure(e.getMessage(), StartFailure.CONFIGURATION, e);
+        }
+        if (port < 0 || port > 65535) {
+            throw new StartFailure(Key.SAMPLE_PORT.key() + " from " + settings.sourceOf(Key.SAMPLE_PORT) + ": " + port
+                    + " is not a port number (0 to 65535; 0 picks a free one)", StartFailure.CONFIGURATION, null);
+        }
+        try {
+            return start(settings, port);
+        } catch (ConfigException e) {
+            throw new StartFailure(e.getMessage(), StartFailure.CONFIGURATION, e);
+        }
+    }
+
+    private static SampleApp start(Settings settings, int requestedPort) throws Exception {
         Map<String, String> params = new LinkedHashMap<>();
+        // The filter reads its own init-params, system properties and environment; a value given to the
+        // sample another way (a test's source) must reach it too, and the demo must subscribe to it.
+        params.put(Key.WEBHOOKS_PATH.key(), settings.webhooksPath());
         boolean defaultDb = "built-in default".equals(settings.sourceOf(Key.DB_URL));
         params.put(Key.DB_URL.key(), defaultDb ? DEFAULT_DB_URL : settings.dbUrl());
         boolean credential = settings.headerName().isPresent() || settings.basicUsername().isPresent() || settings.authDisabled();
@@ -78,38 +137,86 @@ public final class SampleApp implements AutoCloseable {
 
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
-        connector.setPort(settings.samplePort());
+        connector.setPort(requestedPort);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
+        // A filter that cannot start (a bad aurora.* value) fails the start, rather than leaving a
+        // running app that answers 503 to everything.
+        context.getServletHandler().setStartWithUnavailable(false);
         context.setInitParameter(Key.DB_URL.key(), params.get(Key.DB_URL.key()));
+        context.setInitParameter(Key.WEBHOOKS_PATH.key(), params.get(Key.WEBHOOKS_PATH.key()));
         context.addServlet(new ServletHolder(new SampleHomeServlet()), "");
         context.addServlet(new ServletHolder(new SampleHomeServlet()), "/index.html");
         FilterHolder filter = new FilterHolder(AuroraWebhookFilter.class);
         filter.setInitParameters(params);
         context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
         server.setHandler(context);
-        server.start();
-        int port = connector.getLocalPort();
-
+        int port;
         ScheduledExecutorService demo = null;
-        if (aurora != null) {
-            demo = startDemo(aurora, port, params);
+        try {
+            server.start();
+            port = connector.getLocalPort();
+            if (aurora != null) {
+                demo = startDemo(aurora, port, params, settings.webhooksPath());
+            }
+        } catch (Exception | Error e) {
+            stopQuietly(server);
+            if (aurora != null) {
+                aurora.close();
+            }
+            throw startFailure(e, settings, requestedPort);
         }
         SampleApp app = new SampleApp(server, aurora, demo, port);
         app.printWelcome(params, credential);
         return app;
     }
 
-    private static ScheduledExecutorService startDemo(SimulatedAurora aurora, int port, Map<String, String> params) {
+    /** The one line for a failure the user can act on; anything else as it is, with its stack trace. */
+    private static Exception startFailure(Throwable e, Settings settings, int port) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return new StartFailure("port " + port + " is already in use (" + Key.SAMPLE_PORT.key() + " from "
+                        + settings.sourceOf(Key.SAMPLE_PORT) + "); start the sample on another port, e.g. -D"
+                        + Key.SAMPLE_PORT.key() + "=9090", StartFailure.PORT_IN_USE, e);
+            }
+            if (t instanceof ConfigException) {
+                return new StartFailure(t.getMessage(), StartFailure.CONFIGURATION, e);
+            }
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return (Exception) e;
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            System.err.println("sample: stopping Jetty failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Subscribes the simulator to all 26 events, each with Aurora's suggested template under the
+     * configured {@code aurora.webhooks.path}, and starts the stream: mostly new and changed leads, now
+     * and then another event of the catalogue, a fifth of them dropped on the way.
+     */
+    private static ScheduledExecutorService startDemo(SimulatedAurora aurora, int port, Map<String, String> params,
+                                                      String webhooksPath) {
         AuroraApi api = AuroraApi.create(java.net.URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
                 new RateBudget(600), java.time.Duration.ofSeconds(10));
-        String base = "http://127.0.0.1:" + port + "/aurora/webhooks/";
+        String base = "http://127.0.0.1:" + port + webhooksPath + "/";
         String header = params.get(Key.AUTH_HEADER_NAME.key());
         String token = params.get(Key.AUTH_HEADER_VALUE.key());
-        api.createWebhook(new Subscription(null, "lead_created", base + "lead_created?lead_id=<LEAD_ID>&source=<SOURCE>",
-                "sample", true, header, token));
-        api.createWebhook(new Subscription(null, "lead_changed", base + "lead_changed?lead_id=<LEAD_ID>",
-                "sample", true, header, token));
+        List<String> otherEvents = new ArrayList<>();
+        for (EventType event : EventCatalog.aurora().events()) {
+            api.createWebhook(new Subscription(null, event.name(), base + event.suggestedTemplate(), "sample", true,
+                    header, token));
+            if (!event.isLeadEvent()) {
+                otherEvents.add(event.name());
+            }
+        }
         aurora.dropShare(DEMO_DROP_SHARE);
         ScheduledExecutorService demo = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sample-demo-stream");
@@ -120,10 +227,14 @@ public final class SampleApp implements AutoCloseable {
         List<String> created = new ArrayList<>();
         demo.scheduleWithFixedDelay(() -> {
             try {
-                if (created.size() < 3 || random.nextDouble() < 0.6) {
+                double dice = random.nextDouble();
+                if (created.size() < 3 || dice < 0.5) {
                     created.add(aurora.createLead());
-                } else {
+                } else if (dice < 0.8) {
                     aurora.changeLead(created.get(random.nextInt(created.size())));
+                } else {
+                    String event = otherEvents.get(random.nextInt(otherEvents.size()));
+                    aurora.fireWebhooks(event, aurora.eventValues(event, Map.of()));
                 }
             } catch (RuntimeException e) {
                 System.err.println("sample demo: " + e.getMessage());
@@ -133,17 +244,18 @@ public final class SampleApp implements AutoCloseable {
     }
 
     private void printWelcome(Map<String, String> params, boolean ownCredential) {
+        String path = params.get(Key.WEBHOOKS_PATH.key());
         StringBuilder sb = new StringBuilder("\naurora-webhooks sample is running on http://localhost:" + port + "/\n")
                 .append("  database: ").append(params.get(Key.DB_URL.key())).append('\n');
         if (!ownCredential) {
             sb.append("  record a delivery as Aurora would send it:\n")
                     .append("    curl -i -H '").append(SAMPLE_HEADER).append(": ").append(SAMPLE_TOKEN).append("' ")
                     .append("'http://localhost:").append(port)
-                    .append("/aurora/webhooks/lead_created?lead_id=3fa85f64-5717-4562-b3fc-2c963f66afa6&source=api'\n");
+                    .append(path).append("/lead_created?lead_id=3fa85f64-5717-4562-b3fc-2c963f66afa6&source=api'\n");
         }
         if (aurora != null) {
             sb.append("  demo mode: a simulated Aurora at ").append(aurora.baseUrl())
-                    .append(" creates or changes a lead every 3 s and drops ").append((int) (DEMO_DROP_SHARE * 100))
+                    .append(" creates or changes a lead (now and then fires another event) every 3 s and drops ").append((int) (DEMO_DROP_SHARE * 100))
                     .append("% of its webhooks;\n  the lead sync fetches what arrives, the reconcile every minute finds "
                             + "what was dropped. Open the page to watch.\n");
         }

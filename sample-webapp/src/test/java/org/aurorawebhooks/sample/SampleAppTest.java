@@ -47,4 +47,61 @@ class SampleAppTest {
             assertTrue(page.body().contains("3fa85f64-5717-4562-b3fc-2c963f66afa6"), "the host page lists the delivery");
         }
     }
+
+    @Test
+    void demoDeliveriesLandUnderTheConfiguredWebhooksPath(@TempDir Path dir) throws Exception {
+        String db = "jdbc:sqlite:" + dir.resolve("sample.db");
+        String before = System.getProperty("aurora.webhooks.path");
+        System.setProperty("aurora.webhooks.path", "/hooks");
+        try {
+            Settings settings = Settings.load(List.of(ConfigSource.of("test", Map.of("aurora.db.url", db,
+                    "aurora.sample.port", "0", "aurora.reconciler.cron", "off"))), Map.of());
+            try (SampleApp app = SampleApp.start(settings)) {
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                        + "/hooks/lead_changed?lead_id=3fa85f64-5717-4562-b3fc-2c963f66afa6"))
+                        .header(SampleApp.SAMPLE_HEADER, SampleApp.SAMPLE_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+
+                Jdbi jdbi = Jdbi.create(db);
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                long fromDemo = 0;
+                while (System.nanoTime() < deadline && fromDemo == 0) {
+                    Thread.sleep(200);
+                    fromDemo = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM aurora_webhook_events "
+                            + "WHERE event_type = 'lead_created'").mapTo(Long.class).one());
+                }
+                assertTrue(fromDemo > 0, "the demo's lead_created deliveries reach /hooks: " + app.aurora().recentFirings());
+                for (var firing : app.aurora().recentFirings()) {
+                    assertTrue(firing.url().startsWith("http://127.0.0.1:" + app.port() + "/hooks/"), firing.describe());
+                }
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("aurora.webhooks.path");
+            } else {
+                System.setProperty("aurora.webhooks.path", before);
+            }
+        }
+    }
+
+    @Test
+    void theHostPageEscapesWhatADeliveryCarries(@TempDir Path dir) throws Exception {
+        String db = "jdbc:sqlite:" + dir.resolve("sample.db");
+        Settings settings = Settings.load(List.of(ConfigSource.of("test", Map.of("aurora.db.url", db,
+                "aurora.sample.port", "0", "aurora.sample.demo", "false"))), Map.of());
+        try (SampleApp app = SampleApp.start(settings)) {
+            HttpClient http = HttpClient.newHttpClient();
+            String status = java.net.URLEncoder.encode("<script>alert('x')</script>", java.nio.charset.StandardCharsets.UTF_8);
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                    + "/aurora/webhooks/project_status_changed?project_id=P1&status=" + status))
+                    .header(SampleApp.SAMPLE_HEADER, SampleApp.SAMPLE_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+
+            String page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(page.contains("<td>project_id=P1 status=&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</td>"), page);
+            assertTrue(!page.contains("<script>"), page);
+        }
+    }
 }
