@@ -95,12 +95,12 @@ public final class SampleApp implements AutoCloseable {
     public static SampleApp start(Settings settings) throws Exception {
         int port;
         try {
-            port = settings.samplePort();
+            port = SampleKeys.port(settings);
         } catch (ConfigException e) {
             throw new StartFailure(e.getMessage(), StartFailure.CONFIGURATION, e);
         }
         if (port < 0 || port > 65535) {
-            throw new StartFailure(Key.SAMPLE_PORT.key() + " from " + settings.sourceOf(Key.SAMPLE_PORT) + ": " + port
+            throw new StartFailure(SampleKeys.PORT + " from " + settings.applicationSourceOf(SampleKeys.PORT) + ": " + port
                     + " is not a port number (0 to 65535; 0 picks a free one)", StartFailure.CONFIGURATION, null);
         }
         try {
@@ -123,7 +123,7 @@ public final class SampleApp implements AutoCloseable {
             params.put(Key.AUTH_HEADER_VALUE.key(), SAMPLE_TOKEN);
         }
         SimulatedAurora aurora = null;
-        if (settings.sampleDemo()) {
+        if (SampleKeys.demo(settings)) {
             aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults().withRequestsPerMinute(600)
                     .withCredentials("sample-tenant", "sample-api-token"));
             params.put(Key.API_BASE_URL.key(), aurora.baseUrl());
@@ -175,9 +175,9 @@ public final class SampleApp implements AutoCloseable {
     private static Exception startFailure(Throwable e, Settings settings, int port) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException) {
-                return new StartFailure("port " + port + " is already in use (" + Key.SAMPLE_PORT.key() + " from "
-                        + settings.sourceOf(Key.SAMPLE_PORT) + "); start the sample on another port, e.g. -D"
-                        + Key.SAMPLE_PORT.key() + "=9090", StartFailure.PORT_IN_USE, e);
+                return new StartFailure("port " + port + " is already in use (" + SampleKeys.PORT + " from "
+                        + settings.applicationSourceOf(SampleKeys.PORT) + "); start the sample on another port, e.g. -D"
+                        + SampleKeys.PORT + "=9090", StartFailure.PORT_IN_USE, e);
             }
             if (t instanceof ConfigException) {
                 return new StartFailure(t.getMessage(), StartFailure.CONFIGURATION, e);

@@ -1,5 +1,6 @@
 package org.aurorawebhooks.sample;
 
+import java.util.Optional;
 import java.util.Set;
 import org.aurorawebhooks.config.ApplicationKeys;
 import org.aurorawebhooks.config.Settings;
@@ -22,9 +23,34 @@ public final class SampleKeys implements ApplicationKeys {
 
     @Override
     public void validate(Settings settings) {
-        // The parsing lives in Settings for the callers that already use it; calling it here makes a
-        // bad value stop start-up.
-        settings.samplePort();
-        settings.sampleDemo();
+        // Parsing here makes a bad value stop start-up, with the library's message.
+        port(settings);
+        demo(settings);
+    }
+
+    /** {@code aurora.sample.port}, default 8080; 0 picks a free port. */
+    static int port(Settings settings) {
+        String v = settings.applicationValue(PORT).orElse("8080");
+        try {
+            int port = Integer.parseInt(v);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw settings.invalidApplicationValue(PORT, "a port number between 0 and 65535", false);
+    }
+
+    /** {@code aurora.sample.demo}: explicitly set, or on by default when no Aurora API token is configured. */
+    static boolean demo(Settings settings) {
+        Optional<String> v = settings.applicationValue(DEMO);
+        if (v.isEmpty()) {
+            return settings.apiToken().isEmpty();
+        }
+        if (v.get().equalsIgnoreCase("true") || v.get().equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v.get());
+        }
+        throw settings.invalidApplicationValue(DEMO, "true or false", false);
     }
 }

@@ -24,8 +24,8 @@ class SampleKeysTest {
         Settings settings = Settings.load(List.of(ConfigSource.of("filter init-param", Map.of("aurora.sample.port", "9191"))),
                 Map.of("AURORA_SAMPLE_DEMO", "false"));
         assertEquals(List.of(), settings.unknownKeys());
-        assertEquals(9191, settings.samplePort());
-        assertEquals(false, settings.sampleDemo());
+        assertEquals(9191, SampleKeys.port(settings));
+        assertEquals(false, SampleKeys.demo(settings));
     }
 
     @Test

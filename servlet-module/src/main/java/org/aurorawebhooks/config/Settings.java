@@ -41,9 +41,6 @@ public final class Settings {
     /** How close an {@code AURORA_*} variable outside our key groups must be to one of ours to be reported. */
     static final int ENVIRONMENT_TYPO_DISTANCE = 2;
     private static final String DEFAULT_SOURCE = "built-in default";
-    // Read only by samplePort() and sampleDemo(), kept for their callers; the sample declares these keys itself.
-    private static final String SAMPLE_PORT = "aurora.sample.port";
-    private static final String SAMPLE_DEMO = "aurora.sample.demo";
 
     private final Map<Key, Resolved> values;
     private final Map<String, Resolved> applicationValues;
@@ -493,43 +490,6 @@ public final class Settings {
 
     public Duration lookback() {
         return lookback;
-    }
-
-    /**
-     * The sample webapp's port ({@code aurora.sample.port}, default 8080).
-     *
-     * The key belongs to the sample, which declares it through {@link ApplicationKeys}: without that
-     * declaration the default applies.
-     */
-    public int samplePort() {
-        String v = applicationValue(SAMPLE_PORT).orElse("8080");
-        try {
-            int port = Integer.parseInt(v);
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw invalidApplicationValue(SAMPLE_PORT, "a port number between 0 and 65535", false);
-    }
-
-    /**
-     * The sample's demo mode ({@code aurora.sample.demo}): explicitly set, or by default on when no
-     * API token is configured.
-     *
-     * The key belongs to the sample, which declares it through {@link ApplicationKeys}: without that
-     * declaration the default applies.
-     */
-    public boolean sampleDemo() {
-        Optional<String> v = applicationValue(SAMPLE_DEMO);
-        if (v.isEmpty()) {
-            return apiToken == null;
-        }
-        if (v.get().equalsIgnoreCase("true") || v.get().equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(v.get());
-        }
-        throw invalidApplicationValue(SAMPLE_DEMO, "true or false", false);
     }
 
     /**

@@ -117,8 +117,7 @@ class SettingsTest {
         assertEquals(List.of(), s.unknownKeys());
         assertEquals("9090", s.applicationValue("aurora.sample.port").orElseThrow());
         assertEquals("environment variable AURORA_SAMPLE_DEMO", s.applicationSourceOf("aurora.sample.demo"));
-        assertEquals(9090, s.samplePort());
-        assertFalse(s.sampleDemo());
+        assertEquals("false", s.applicationValue("aurora.sample.demo").orElseThrow());
         assertTrue(s.describe().contains("aurora.sample.port=9090  (filter init-param)"), s.describe());
 
         // Without the declaration the library does not know them.
@@ -137,7 +136,9 @@ class SettingsTest {
 
             @Override
             public void validate(Settings settings) {
-                settings.samplePort();
+                if (!settings.applicationValue("aurora.sample.port").orElse("0").matches("\\d{1,5}")) {
+                    throw settings.invalidApplicationValue("aurora.sample.port", "a port number between 0 and 65535", false);
+                }
             }
         };
         ConfigException e = assertThrows(ConfigException.class, () -> Settings.load(List.of(),
