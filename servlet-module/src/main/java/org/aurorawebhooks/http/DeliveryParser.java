@@ -299,7 +299,17 @@ final class DeliveryParser {
                 || n.equals("credentials") || n.equals("header_auth_value");
     }
 
-    /** Equal for deliveries of the same event with the same parameters, in any order. */
+    /**
+     * Equal for deliveries of the same event with the same parameters, in any order; a credential's
+     * value does not count (a rotated token does not make a retry new). Names and values are
+     * length-prefixed, so that {@code a=b%3Dc} and {@code a%3Db=c} differ.
+     */
+    private static void updateWithLength(MessageDigest sha, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        sha.update(bytes);
+    }
+
     private static String fingerprint(String event, Map<String, String> byName) {
         MessageDigest sha;
         try {
@@ -310,10 +320,8 @@ final class DeliveryParser {
         sha.update(event.getBytes(StandardCharsets.UTF_8));
         for (Map.Entry<String, String> e : new TreeMap<>(byName).entrySet()) {
             String value = isCredential(e.getKey()) ? REDACTED : e.getValue();
-            sha.update((byte) 0);
-            sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) '=');
-            sha.update(value.getBytes(StandardCharsets.UTF_8));
+            updateWithLength(sha, e.getKey());
+            updateWithLength(sha, value);
         }
         byte[] digest = sha.digest();
         char[] out = new char[32];
