@@ -24,9 +24,9 @@ import java.util.Set;
  */
 public final class FilterRegistrar implements ServletContainerInitializer {
     /** The filter's name in the fragment, and the one the README tells users to declare. */
-    public static final String FILTER_NAME = "aurora-webhooks";
+    private static final String FILTER_NAME = "aurora-webhooks";
     /** Named, not referenced, so that this package does not depend on the filter's. */
-    public static final String FILTER_CLASS = "org.aurorawebhooks.AuroraWebhookFilter";
+    private static final String FILTER_CLASS = "org.aurorawebhooks.AuroraWebhookFilter";
     /**
      * Context attribute this class leaves for the filter: how the filter came to be registered, in
      * words for the start-up log. Absent when the container ran no initializer.
