@@ -193,7 +193,7 @@ public final class WebhookEndpoint {
             if (out.size() > MAX_FORM_BODY) {
                 // Stop reading; how much more there was does not matter.
                 throw new Rejection(413, "body_too_large", null, "the form body has more than " + MAX_FORM_BODY
-                        + " bytes; at most " + MAX_FORM_BODY + " characters are accepted");
+                        + " bytes; at most " + MAX_FORM_BODY + " are accepted");
             }
         }
         return out.toString(StandardCharsets.UTF_8);

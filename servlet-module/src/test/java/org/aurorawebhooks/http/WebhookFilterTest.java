@@ -240,7 +240,7 @@ class WebhookFilterTest {
             assertEquals(413, r.statusCode(), r.body());
             JsonNode body = json(r);
             assertEquals("body_too_large", body.get("error").asText());
-            assertEquals("the form body has more than 4096 bytes; at most 4096 characters are accepted",
+            assertEquals("the form body has more than 4096 bytes; at most 4096 are accepted",
                     body.get("message").asText());
             assertEquals(0, rows(app));
         }
