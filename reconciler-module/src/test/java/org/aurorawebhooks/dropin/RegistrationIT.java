@@ -31,6 +31,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.aurorawebhooks.dropin.Container.Deployment;
+import org.aurorawebhooks.dropin.shop.ShopAsyncServlet;
 import org.aurorawebhooks.dropin.shop.ShopLoginFilter;
 import org.aurorawebhooks.dropin.shop.ShopServlet;
 import org.junit.jupiter.api.AfterEach;
@@ -100,9 +101,11 @@ class RegistrationIT {
         HostWebapp webapp = HostWebapp.assemble(root, params);
         Path webInf = webapp.dir().resolve("WEB-INF");
         Files.writeString(webInf.resolve("web.xml"), webXml(webXml, params));
-        String filterClass = ShopLoginFilter.class.getName().replace('.', '/') + ".class";
-        try (InputStream in = ShopLoginFilter.class.getClassLoader().getResourceAsStream(filterClass)) {
-            Files.copy(in, webInf.resolve("classes").resolve(filterClass));
+        for (Class<?> type : List.of(ShopLoginFilter.class, ShopAsyncServlet.class)) {
+            String classFile = type.getName().replace('.', '/') + ".class";
+            try (InputStream in = type.getClassLoader().getResourceAsStream(classFile)) {
+                Files.copy(in, webInf.resolve("classes").resolve(classFile));
+            }
         }
         return container.deploy(webapp, "/shop", root);
     }
@@ -134,6 +137,7 @@ class RegistrationIT {
                       <filter>
                         <filter-name>shop-login</filter-name>
                         <filter-class>%s</filter-class>
+                        <async-supported>true</async-supported>
                       </filter>
                       <filter-mapping><filter-name>shop-login</filter-name><url-pattern>/*</url-pattern></filter-mapping>
                     """.formatted(ShopLoginFilter.class.getName()));
@@ -147,8 +151,17 @@ class RegistrationIT {
                     <servlet-name>shop</servlet-name>
                     <url-pattern>/*</url-pattern>
                   </servlet-mapping>
+                  <servlet>
+                    <servlet-name>shop-async</servlet-name>
+                    <servlet-class>%s</servlet-class>
+                    <async-supported>true</async-supported>
+                  </servlet>
+                  <servlet-mapping>
+                    <servlet-name>shop-async</servlet-name>
+                    <url-pattern>/async</url-pattern>
+                  </servlet-mapping>
                 </web-app>
-                """.formatted(ShopServlet.class.getName()));
+                """.formatted(ShopServlet.class.getName(), ShopAsyncServlet.class.getName()));
         return xml.toString();
     }
 
@@ -215,6 +228,10 @@ class RegistrationIT {
             HttpResponse<String> loggedIn = get(shop.baseUrl() + "/catalog", "Cookie", ShopLoginFilter.COOKIE + "=1");
             assertEquals(200, loggedIn.statusCode(), loggedIn.body());
             assertTrue(loggedIn.body().contains("\"shop\":\"GET /shop/catalog\""), loggedIn.body());
+            // The host's async servlet still works behind our filter: it was registered async-supported.
+            HttpResponse<String> async = get(shop.baseUrl() + "/async", "Cookie", ShopLoginFilter.COOKIE + "=1");
+            assertEquals(200, async.statusCode(), async.body());
+            assertEquals("{\"shop\":\"async\"}", async.body());
 
             LogRecord init = onlyInitLine();
             assertEquals(Level.INFO, init.getLevel());
