@@ -23,6 +23,7 @@ import org.aurorawebhooks.config.ConfigSource;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.http.WebhookEndpoint;
 import org.aurorawebhooks.internal.FilterExtension;
+import org.aurorawebhooks.internal.FilterRegistrar;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.store.DatabaseUnavailableException;
 import org.aurorawebhooks.store.EventWriter;
@@ -64,6 +65,7 @@ public final class AuroraWebhookFilter implements Filter {
 
     @Override
     public void init(FilterConfig config) throws ServletException {
+        logRegistration(config);
         try {
             Settings settings = Settings.load(List.of(
                     ConfigSource.of("filter init-param", params(Collections.list(config.getInitParameterNames()), config::getInitParameter)),
@@ -71,7 +73,36 @@ public final class AuroraWebhookFilter implements Filter {
             start(settings);
         } catch (ConfigException e) {
             destroy();
+            // One line an operator can act on (the message names the key, its source and what is expected);
+            // the container adds its own report with the stack trace of the exception below.
+            log.error("aurora-webhooks cannot start: {}", e.getMessage());
             throw new ServletException("aurora-webhooks cannot start: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            destroy();
+            log.error("aurora-webhooks cannot start: {}", e.toString(), e);
+            throw new ServletException("aurora-webhooks cannot start: " + e, e);
+        }
+    }
+
+    /**
+     * Says how this filter came to be registered. A registration that only the jar's web fragment made
+     * is fragile: a host that later sets {@code metadata-complete="true"} in {@code web.xml} loses it
+     * without a word from any code of ours, so that case is a warning now, while our code still runs.
+     */
+    private static void logRegistration(FilterConfig config) {
+        ServletContext context = config.getServletContext();
+        Object registration = context == null ? null : context.getAttribute(FilterRegistrar.REGISTRATION_ATTRIBUTE);
+        if (registration != null) {
+            log.info("aurora-webhooks: filter \"{}\" {}", config.getFilterName(), registration);
+        } else if ("web-fragment.xml".equals(config.getInitParameter(FilterRegistrar.DECLARED_IN_PARAM))) {
+            log.warn("aurora-webhooks: filter \"{}\" is registered by the web-fragment.xml of aurora-webhooks.jar alone: "
+                    + "this container ran no ServletContainerInitializer (on Jetty 12, the ee10-annotations module is off), "
+                    + "so metadata-complete=\"true\" in web.xml would silently unregister it and deliveries would reach "
+                    + "your app unrecorded. Unless web.xml declares the filter already, declare it there (README, "
+                    + "\"Drop it into your webapp\")", config.getFilterName());
+        } else {
+            log.info("aurora-webhooks: filter \"{}\" declared in web.xml or by the host's code (no "
+                    + "ServletContainerInitializer ran)", config.getFilterName());
         }
     }
 

@@ -17,7 +17,9 @@ final class ContainerClassLoader extends ClassLoader {
     private static final List<String> SHARED = List.of(
             "jakarta/servlet/", "jakarta/annotation/",
             "org/apache/catalina/", "org/apache/coyote/", "org/apache/tomcat/", "org/apache/juli/",
-            "org/apache/naming/", "org/eclipse/jetty/");
+            "org/apache/naming/", "org/eclipse/jetty/",
+            // Jetty's JNDI setup (ee10-plus, which ee10-annotations needs), on a real Jetty's server class path.
+            "jndi.properties");
 
     private final ClassLoader application;
 

@@ -51,7 +51,7 @@ public enum Attribute {
         return kind;
     }
 
-    public static Optional<Attribute> byParameter(String parameter) {
+    static Optional<Attribute> byParameter(String parameter) {
         for (Attribute a : values()) {
             if (a.parameter.equals(parameter)) {
                 return Optional.of(a);

@@ -42,12 +42,18 @@ final class DeliveryParser {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+    /** Parses a delivery whose parameters are all in the query string ({@code null} for none). */
     Delivery parse(EventType event, String rawQuery, Instant receivedAt) throws Rejection {
-        String query = rawQuery == null ? "" : rawQuery;
-        if (query.length() > MAX_QUERY_LENGTH) {
-            throw new Rejection(414, "query_too_long", null, "the query string has " + query.length()
-                    + " characters; at most " + MAX_QUERY_LENGTH + " are accepted");
-        }
+        return parse(event, rawQuery, null, receivedAt);
+    }
+
+    /**
+     * Parses a delivery whose parameters are in the query string, in a form body (a tool that POSTs
+     * {@code application/x-www-form-urlencoded}), or both; either may be {@code null}. The parameters
+     * are read, and stored, as one query: the query string's first.
+     */
+    Delivery parse(EventType event, String rawQuery, String formBody, Instant receivedAt) throws Rejection {
+        String query = combine(rawQuery, formBody);
         List<String[]> pairs = split(query);
         Map<String, String> byName = new HashMap<>();
         for (String[] pair : pairs) {
@@ -80,6 +86,40 @@ final class DeliveryParser {
         }
         return new Delivery(event.name(), event.isLeadEvent(), receivedAt, values, storedQuery(query, pairs),
                 undocumented == null ? null : String.join(",", undocumented), fingerprint(event.name(), byName));
+    }
+
+    /** Rejects a query string over the limit, naming it; {@code null} passes. */
+    static void checkQueryLength(String query) throws Rejection {
+        if (query != null && query.length() > MAX_QUERY_LENGTH) {
+            throw new Rejection(414, "query_too_long", null, "the query string has " + query.length()
+                    + " characters; at most " + MAX_QUERY_LENGTH + " are accepted");
+        }
+    }
+
+    /**
+     * The query string and the form body as one query, within {@link #MAX_QUERY_LENGTH}; a rejection
+     * names what was too long: the query string (414, as the URI is), the form body, or the two together.
+     */
+    private static String combine(String query, String formBody) throws Rejection {
+        checkQueryLength(query);
+        int q = query == null ? 0 : query.length();
+        int b = formBody == null ? 0 : formBody.length();
+        if (b > MAX_QUERY_LENGTH) {
+            throw new Rejection(413, "body_too_large", null, "the form body has " + b
+                    + " characters; at most " + MAX_QUERY_LENGTH + " are accepted");
+        }
+        if (b == 0) {
+            return query == null ? "" : query;
+        }
+        if (q == 0) {
+            return formBody;
+        }
+        if (q + 1 + b > MAX_QUERY_LENGTH) {
+            throw new Rejection(413, "parameters_too_long", null, "the query string (" + q + " characters) and the form body ("
+                    + b + " characters) together have " + (q + 1 + b) + " characters of parameters; at most "
+                    + MAX_QUERY_LENGTH + " are accepted");
+        }
+        return query + "&" + formBody;
     }
 
     /** Splits and decodes; each pair is {name, value, rawName}. */
@@ -259,7 +299,17 @@ final class DeliveryParser {
                 || n.equals("credentials") || n.equals("header_auth_value");
     }
 
-    /** Equal for deliveries of the same event with the same parameters, in any order. */
+    /**
+     * Equal for deliveries of the same event with the same parameters, in any order; a credential's
+     * value does not count (a rotated token does not make a retry new). Names and values are
+     * length-prefixed, so that {@code a=b%3Dc} and {@code a%3Db=c} differ.
+     */
+    private static void updateWithLength(MessageDigest sha, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        sha.update(bytes);
+    }
+
     private static String fingerprint(String event, Map<String, String> byName) {
         MessageDigest sha;
         try {
@@ -270,10 +320,8 @@ final class DeliveryParser {
         sha.update(event.getBytes(StandardCharsets.UTF_8));
         for (Map.Entry<String, String> e : new TreeMap<>(byName).entrySet()) {
             String value = isCredential(e.getKey()) ? REDACTED : e.getValue();
-            sha.update((byte) 0);
-            sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) '=');
-            sha.update(value.getBytes(StandardCharsets.UTF_8));
+            updateWithLength(sha, e.getKey());
+            updateWithLength(sha, value);
         }
         byte[] digest = sha.digest();
         char[] out = new char[32];

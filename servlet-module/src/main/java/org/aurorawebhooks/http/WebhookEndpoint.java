@@ -130,7 +130,10 @@ public final class WebhookEndpoint {
         }
         Delivery delivery;
         try {
-            delivery = parser.parse(event.get(), query(request), Instant.now());
+            String query = request.getQueryString();
+            // Before reading a body: an overlong query string is rejected as such.
+            DeliveryParser.checkQueryLength(query);
+            delivery = parser.parse(event.get(), query, formBody(request), Instant.now());
         } catch (Rejection r) {
             respond(response, r.status(), error(r.code(), r.parameter(), r.getMessage()), head);
             return;
@@ -171,23 +174,14 @@ public final class WebhookEndpoint {
         }
     }
 
-    /** The query string, plus a form body for tools that POST one. */
-    private static String query(HttpServletRequest request) throws Rejection, IOException {
-        String query = request.getQueryString();
-        if (query != null && query.length() > DeliveryParser.MAX_QUERY_LENGTH) {
-            throw new Rejection(414, "query_too_long", null, "the query string has " + query.length()
-                    + " characters; at most " + DeliveryParser.MAX_QUERY_LENGTH + " are accepted");
-        }
+    /** The form body of a tool that POSTs its parameters, or null. */
+    private static String formBody(HttpServletRequest request) throws Rejection, IOException {
         String type = request.getContentType();
         if (!"POST".equals(request.getMethod()) || type == null
                 || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            return query;
+            return null;
         }
-        String body = readBounded(request.getInputStream());
-        if (body.isEmpty()) {
-            return query;
-        }
-        return query == null || query.isEmpty() ? body : query + "&" + body;
+        return readBounded(request.getInputStream());
     }
 
     private static String readBounded(InputStream in) throws IOException, Rejection {
@@ -197,8 +191,9 @@ public final class WebhookEndpoint {
         while ((n = in.read(buf)) > 0) {
             out.write(buf, 0, n);
             if (out.size() > MAX_FORM_BODY) {
-                throw new Rejection(413, "body_too_large", null,
-                        "the form body is larger than " + MAX_FORM_BODY + " bytes");
+                // Stop reading; how much more there was does not matter.
+                throw new Rejection(413, "body_too_large", null, "the form body has more than " + MAX_FORM_BODY
+                        + " bytes; at most " + MAX_FORM_BODY + " are accepted");
             }
         }
         return out.toString(StandardCharsets.UTF_8);

@@ -6,8 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.servlet.ServletException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
+import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.testing.FilterHarness;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -48,6 +54,36 @@ class FilterStartupTest {
         Throwable failure = startFailure(config);
         assertTrue(failure.getMessage().contains(
                 "aurora.api.requests-per-minute from filter init-param: \"ninety\" is not a positive integer"), failure.getMessage());
+    }
+
+    @Test
+    void badValueIsLoggedAsOneLineNamingTheKeyWithoutAStackTrace() {
+        Map<String, String> config = new HashMap<>(TestDatabases.freshSqlite());
+        config.put("aurora.webhooks.auth.disabled", "true");
+        config.put("aurora.api.requests-per-minute", "ninety");
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8)); // slf4j-simple writes here
+        try {
+            startFailure(config);
+        } finally {
+            System.setErr(stderr);
+        }
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        String expected = "ERROR org.aurorawebhooks.AuroraWebhookFilter - aurora-webhooks cannot start: "
+                + "aurora.api.requests-per-minute from filter init-param: \"ninety\" is not a positive integer";
+        List<Integer> ours = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("ERROR org.aurorawebhooks.AuroraWebhookFilter")) {
+                ours.add(i);
+            }
+        }
+        assertEquals(1, ours.size(), String.join("\n", lines));
+        String line = lines.get(ours.get(0));
+        assertTrue(line.endsWith(expected), line);
+        String next = ours.get(0) + 1 < lines.size() ? lines.get(ours.get(0) + 1) : "";
+        assertFalse(next.startsWith("\tat ") || next.startsWith(ConfigException.class.getName()),
+                "our line carries no stack trace (the container prints its own): " + next);
     }
 
     @Test

@@ -1,0 +1,8 @@
+/**
+ * Seams that must be public for technical reasons but are not for users: the extension point through
+ * which the reconciler module starts its background work with the filter, and the
+ * ServletContainerInitializer the container calls to register the filter.
+ *
+ * <p>Internal and unsupported: it may change in any release.
+ */
+package org.aurorawebhooks.internal;
