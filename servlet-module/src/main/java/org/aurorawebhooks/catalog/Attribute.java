@@ -51,7 +51,8 @@ public enum Attribute {
         return kind;
     }
 
-    static Optional<Attribute> byParameter(String parameter) {
+    /** The attribute named {@code parameter} in Aurora's templates, e.g. {@code lead_id}. */
+    public static Optional<Attribute> byParameter(String parameter) {
         for (Attribute a : values()) {
             if (a.parameter.equals(parameter)) {
                 return Optional.of(a);
