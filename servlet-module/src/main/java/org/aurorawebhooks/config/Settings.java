@@ -119,6 +119,7 @@ public final class Settings {
         positiveInt(Key.API_REQUESTS_PER_MINUTE);
         positiveInt(Key.SYNC_WORKERS);
         lookback();
+        repeatWindow();
         apiBaseUrl();
         int port = intValue(Key.SAMPLE_PORT);
         if (port < 0 || port > 65535) {
@@ -308,6 +309,23 @@ public final class Settings {
             return d;
         } catch (DateTimeParseException e) {
             throw invalid(Key.RECONCILER_LOOKBACK, "an ISO-8601 duration such as P2D or PT12H");
+        }
+    }
+
+    /** How far back an identical delivery makes a new one a repeat; zero ({@code off} or {@code PT0S}) for never. */
+    public Duration repeatWindow() {
+        String v = string(Key.REPEAT_WINDOW);
+        if (v.equalsIgnoreCase("off")) {
+            return Duration.ZERO;
+        }
+        try {
+            Duration d = Duration.parse(v);
+            if (d.isNegative()) {
+                throw invalid(Key.REPEAT_WINDOW, "an ISO-8601 duration such as PT5M, or off");
+            }
+            return d;
+        } catch (DateTimeParseException e) {
+            throw invalid(Key.REPEAT_WINDOW, "an ISO-8601 duration such as PT5M, or off");
         }
     }
 

@@ -4,9 +4,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.StringJoiner;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -43,45 +52,61 @@ public final class EventWriter implements AutoCloseable {
     }
 
     private final Database database;
+    private final Duration repeatWindow;
+    private final Clock clock;
+    private final LeadSyncTable leadSync;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
-    private final String insertSql;
+    private final String rowMarks;
     private volatile boolean running = true;
     private volatile long refuseUntil;
 
     // Owned by the writer thread only.
     private Handle handle;
-    private PreparedStatement insertEvent;
-    private PreparedStatement markLeadDue;
+    /** Without RETURNING: one single-row INSERT run as a JDBC batch, ids from the generated keys. */
+    private PreparedStatement insertOne;
 
-    public EventWriter(Database database) {
+    /**
+     * @param repeatWindow how far back an identical delivery makes a new one a repeat; zero for never
+     * @param clock decides which earlier deliveries are inside the window
+     */
+    public EventWriter(Database database, Duration repeatWindow, Clock clock) {
         this.database = database;
-        this.insertSql = insertSql();
+        this.repeatWindow = repeatWindow;
+        this.clock = clock;
+        this.leadSync = new LeadSyncTable(database.dialect());
+        this.rowMarks = "(" + String.join(", ", java.util.Collections.nCopies(COLUMNS.size(), "?")) + ")";
         this.thread = new Thread(this::run, "aurora-webhooks-writer");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private static String insertSql() {
-        StringJoiner columns = new StringJoiner(", ");
-        StringJoiner marks = new StringJoiner(", ");
-        columns.add("event_type").add("received_at");
-        marks.add("?").add("?");
+    private static final List<String> COLUMNS = columns();
+
+    private static List<String> columns() {
+        List<String> columns = new ArrayList<>(List.of("event_type", "received_at"));
         for (Attribute a : Attribute.values()) {
             columns.add(a.parameter());
-            marks.add("?");
         }
-        columns.add("query_string").add("undocumented_values").add("fingerprint").add("repeat_of");
-        marks.add("?").add("?").add("?").add("(SELECT MIN(id) FROM aurora_webhook_events WHERE fingerprint = ?)");
-        return "INSERT INTO aurora_webhook_events (" + columns + ") VALUES (" + marks + ") RETURNING id, repeat_of";
+        columns.addAll(List.of("query_string", "undocumented_values", "fingerprint", "repeat_of"));
+        return List.copyOf(columns);
+    }
+
+    private String insertSql(int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO aurora_webhook_events (").append(String.join(", ", COLUMNS))
+                .append(") VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "" : ", ").append(rowMarks);
+        }
+        return sql.toString();
     }
 
     /**
      * Stores the delivery and returns once it is committed.
      *
      * @throws DatabaseUnavailableException when it could not be committed within {@code timeoutMillis};
-     *     then it must not be acknowledged (it may still be committed later: a retry will then be
-     *     recorded as a repeat of it)
+     *     then it must not be acknowledged (it may still be committed later: a retry within the
+     *     repeat window will then be recorded as a repeat of it)
      */
     public Stored write(Delivery delivery, long timeoutMillis) {
         if (!running) {
@@ -135,15 +160,14 @@ public final class EventWriter implements AutoCloseable {
             fail(batch, new DatabaseUnavailableException("the database was unavailable moments ago; retry later", null));
             return;
         }
-        List<Stored> stored = new ArrayList<>(batch.size());
+        List<Delivery> deliveries = batch.stream().map(Pending::delivery).toList();
+        List<Stored> stored;
         try {
             Connection connection = connection();
             // Open the transaction per batch and close it after: SQLite's driver would otherwise begin the
             // next transaction right after commit and hold the write lock between batches.
             connection.setAutoCommit(false);
-            for (Pending p : batch) {
-                stored.add(insert(p.delivery()));
-            }
+            stored = store(connection, deliveries);
             connection.commit();
             connection.setAutoCommit(true);
         } catch (SQLException | RuntimeException e) {
@@ -160,44 +184,149 @@ public final class EventWriter implements AutoCloseable {
         }
     }
 
-    private Stored insert(Delivery d) throws SQLException {
-        Dialect dialect = database.dialect();
-        int i = 1;
-        insertEvent.setString(i++, d.eventType());
-        insertEvent.setObject(i++, dialect.timestamp(d.receivedAt()));
-        for (Attribute a : Attribute.values()) {
-            insertEvent.setString(i++, d.value(a));
+    /**
+     * Writes a batch in a few statements whatever its size: one query for earlier identical
+     * deliveries, one INSERT for the rows (one JDBC batch where there is no RETURNING), one upsert
+     * for the leads they make due, and an UPDATE only when the batch itself holds repeats.
+     */
+    private List<Stored> store(Connection c, List<Delivery> batch) throws SQLException {
+        Long[] repeatOf = new Long[batch.size()];
+        Map<String, Integer> firstInBatch = new HashMap<>();
+        int[] repeatsInBatch = new int[batch.size()];
+        Arrays.fill(repeatsInBatch, -1);
+        if (!repeatWindow.isZero()) {
+            Map<String, Long> earlier = earlierDeliveries(c, batch);
+            for (int i = 0; i < batch.size(); i++) {
+                String fingerprint = batch.get(i).fingerprint();
+                Long id = earlier.get(fingerprint);
+                if (id != null) {
+                    repeatOf[i] = id;
+                } else {
+                    Integer first = firstInBatch.putIfAbsent(fingerprint, i);
+                    if (first != null) {
+                        repeatsInBatch[i] = first;
+                    }
+                }
+            }
         }
-        insertEvent.setString(i++, d.queryString());
-        insertEvent.setString(i++, d.undocumented());
-        insertEvent.setString(i++, d.fingerprint());
-        insertEvent.setString(i, d.fingerprint());
-        Stored stored;
-        try (ResultSet rs = insertEvent.executeQuery()) {
-            rs.next();
-            long id = rs.getLong(1);
-            long repeatOf = rs.getLong(2);
-            stored = new Stored(id, rs.wasNull() ? null : repeatOf);
+        long[] ids = insert(c, batch, repeatOf);
+        List<Integer> laterRepeats = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (repeatsInBatch[i] >= 0) {
+                repeatOf[i] = ids[repeatsInBatch[i]];
+                laterRepeats.add(i);
+            }
         }
-        String leadId = d.value(Attribute.LEAD_ID);
-        if (d.isLeadEvent() && leadId != null) {
-            long now = d.receivedAt().toEpochMilli();
-            markLeadDue.setString(1, leadId);
-            markLeadDue.setString(2, d.eventType());
-            markLeadDue.setLong(3, now);
-            markLeadDue.setLong(4, now);
-            markLeadDue.executeUpdate();
+        if (!laterRepeats.isEmpty()) {
+            try (PreparedStatement st = c.prepareStatement("UPDATE aurora_webhook_events SET repeat_of = ? WHERE id = ?")) {
+                for (int i : laterRepeats) {
+                    st.setLong(1, repeatOf[i]);
+                    st.setLong(2, ids[i]);
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+        }
+        Map<String, LeadSyncTable.Request> due = new LinkedHashMap<>();
+        for (Delivery d : batch) {
+            String leadId = d.value(Attribute.LEAD_ID);
+            if (d.isLeadEvent() && leadId != null) {
+                due.merge(leadId, new LeadSyncTable.Request(1, d.eventType()),
+                        (a, b) -> new LeadSyncTable.Request(a.count() + b.count(), b.reason()));
+            }
+        }
+        leadSync.markDue(c, due, clock.millis());
+        List<Stored> stored = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            stored.add(new Stored(ids[i], repeatOf[i]));
         }
         return stored;
+    }
+
+    /** Per fingerprint in the batch: the first identical delivery received within the window. */
+    private Map<String, Long> earlierDeliveries(Connection c, List<Delivery> batch) throws SQLException {
+        Set<String> fingerprints = new LinkedHashSet<>();
+        batch.forEach(d -> fingerprints.add(d.fingerprint()));
+        String marks = String.join(", ", java.util.Collections.nCopies(fingerprints.size(), "?"));
+        Map<String, Long> earlier = new HashMap<>();
+        try (PreparedStatement st = c.prepareStatement("SELECT fingerprint, MIN(id) FROM aurora_webhook_events "
+                + "WHERE fingerprint IN (" + marks + ") AND received_at >= ? GROUP BY fingerprint")) {
+            int i = 1;
+            for (String f : fingerprints) {
+                st.setString(i++, f);
+            }
+            st.setObject(i, database.dialect().timestamp(clock.instant().minus(repeatWindow)));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    earlier.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return earlier;
+    }
+
+    /** Inserts the rows and returns their ids, in batch order. */
+    private long[] insert(Connection c, List<Delivery> batch, Long[] repeatOf) throws SQLException {
+        long[] ids = new long[batch.size()];
+        if (database.dialect().hasReturning()) {
+            try (PreparedStatement st = c.prepareStatement(insertSql(batch.size()) + " RETURNING id")) {
+                int p = 1;
+                for (int i = 0; i < batch.size(); i++) {
+                    p = bind(st, p, batch.get(i), repeatOf[i]);
+                }
+                int n = 0;
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        ids[n++] = rs.getLong(1);
+                    }
+                }
+                // One INSERT numbers its rows in VALUES order; RETURNING's row order is not promised.
+                Arrays.sort(ids);
+            }
+            return ids;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            bind(insertOne, 1, batch.get(i), repeatOf[i]);
+            insertOne.addBatch();
+        }
+        insertOne.executeBatch();
+        int n = 0;
+        try (ResultSet rs = insertOne.getGeneratedKeys()) {
+            while (rs.next()) {
+                ids[n++] = rs.getLong(1);
+            }
+        }
+        if (n != ids.length) {
+            throw new SQLException("the driver returned " + n + " generated ids for " + ids.length + " inserted rows");
+        }
+        return ids;
+    }
+
+    private int bind(PreparedStatement st, int first, Delivery d, Long repeatOf) throws SQLException {
+        int i = first;
+        st.setString(i++, d.eventType());
+        st.setObject(i++, database.dialect().timestamp(d.receivedAt()));
+        for (Attribute a : Attribute.values()) {
+            st.setString(i++, d.value(a));
+        }
+        st.setString(i++, d.queryString());
+        st.setString(i++, d.undocumented());
+        st.setString(i++, d.fingerprint());
+        if (repeatOf == null) {
+            st.setNull(i++, Types.BIGINT);
+        } else {
+            st.setLong(i++, repeatOf);
+        }
+        return i;
     }
 
     private Connection connection() throws SQLException {
         if (handle == null) {
             database.ensureMigrated();
             handle = database.jdbi().open();
-            Connection c = handle.getConnection();
-            insertEvent = c.prepareStatement(insertSql);
-            markLeadDue = c.prepareStatement(LeadSyncSql.MARK_DUE);
+            if (!database.dialect().hasReturning()) {
+                insertOne = handle.getConnection().prepareStatement(insertSql(1), Statement.RETURN_GENERATED_KEYS);
+            }
         }
         return handle.getConnection();
     }
@@ -218,8 +347,9 @@ public final class EventWriter implements AutoCloseable {
             return;
         }
         try {
-            insertEvent.close();
-            markLeadDue.close();
+            if (insertOne != null) {
+                insertOne.close();
+            }
             handle.getConnection().setAutoCommit(true);
         } catch (SQLException | RuntimeException ignored) {
             // best effort: a broken connection is evicted by the pool
@@ -230,8 +360,7 @@ public final class EventWriter implements AutoCloseable {
             // the pool discards a broken connection itself
         }
         handle = null;
-        insertEvent = null;
-        markLeadDue = null;
+        insertOne = null;
     }
 
     private static void fail(List<Pending> batch, RuntimeException e) {
