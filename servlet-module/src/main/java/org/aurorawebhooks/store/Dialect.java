@@ -9,6 +9,8 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Calendar;
+import java.util.TimeZone;
 import java.util.Optional;
 
 /**
@@ -75,10 +77,9 @@ public enum Dialect {
     },
     /**
      * MariaDB 10.6+ and MySQL 8.0+ (both URL schemes go to MariaDB Connector/J). Timestamps as
-     * {@code DATETIME(3)} holding UTC, bound and read as {@link LocalDateTime} in UTC: a
+     * {@code DATETIME(3)} holding UTC, bound as a {@link LocalDateTime} in UTC and read with a UTC calendar: a
      * {@code DATETIME} is never converted by the session time zone (a {@code TIMESTAMP} would be), and
-     * a {@code LocalDateTime} is never converted by the JVM's default zone (a {@code java.sql.Timestamp}
-     * would be).
+     * neither is ever converted by the JVM's default zone (a {@code java.sql.Timestamp} would be).
      */
     MARIADB("mariadb", "org.mariadb.jdbc.Driver") {
         @Override
@@ -88,8 +89,11 @@ public enum Dialect {
 
         @Override
         public Instant readTimestamp(ResultSet rs, String column) throws SQLException {
-            LocalDateTime t = rs.getObject(column, LocalDateTime.class);
-            return t == null ? null : t.toInstant(ZoneOffset.UTC);
+            // With a UTC calendar: MariaDB Connector/J decodes a DATETIME through the JVM's default zone for
+            // getString and getObject(LocalDateTime) alike, which moves a UTC wall time that zone skips
+            // (02:30 on a spring-forward night in Berlin) by an hour.
+            Timestamp t = rs.getTimestamp(column, Calendar.getInstance(TimeZone.getTimeZone("UTC")));
+            return t == null ? null : t.toInstant();
         }
 
         @Override

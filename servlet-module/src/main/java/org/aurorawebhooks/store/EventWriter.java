@@ -258,7 +258,8 @@ public final class EventWriter implements AutoCloseable {
             st.setObject(i, database.dialect().timestamp(clock.instant().minus(repeatWindow)));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    earlier.put(rs.getString(1), rs.getLong(2));
+                    // stripTrailing: PostgreSQL returns a CHAR(32) padded, should a fingerprint ever be shorter
+                    earlier.put(rs.getString(1).stripTrailing(), rs.getLong(2));
                 }
             }
         }
