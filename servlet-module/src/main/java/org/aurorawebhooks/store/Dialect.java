@@ -1,6 +1,7 @@
 package org.aurorawebhooks.store;
 
 import com.zaxxer.hikari.HikariConfig;
+import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -10,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Calendar;
+import java.util.Locale;
 import java.util.TimeZone;
 import java.util.Optional;
 
@@ -132,6 +134,11 @@ public enum Dialect {
         }
 
         @Override
+        boolean insertReturning(DatabaseMetaData server) throws SQLException {
+            return server.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("mariadb");
+        }
+
+        @Override
         public Optional<String> quartzDelegate() {
             return Optional.of("org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
         }
@@ -196,6 +203,14 @@ public enum Dialect {
      */
     public boolean hasReturning() {
         return true;
+    }
+
+    /**
+     * Whether this server has {@code INSERT ... RETURNING}, so a multi-row INSERT returns its ids
+     * (MariaDB has it since 10.5; MySQL has none, there ids come from a JDBC batch's generated keys).
+     */
+    boolean insertReturning(DatabaseMetaData server) throws SQLException {
+        return hasReturning();
     }
 
     /** The clause that makes concurrent claimers skip each other's rows instead of waiting. */
