@@ -7,13 +7,16 @@
 # Cases, all in one JVM (servlet-module/src/test/java/org/aurorawebhooks/bench/BenchServer.java):
 #   a   a bare Jetty 12 servlet answering 200
 #   b   the filter recording lead_created deliveries into SQLite (WAL, synchronous=FULL), commit before 200
+#   bp  the same into PostgreSQL (a fresh schema; skipped when no server answers at $BENCH_POSTGRES_URL)
+#   bm  the same into MariaDB (a fresh database; skipped when no server answers at 127.0.0.1:3306)
 #   c   a host servlet behind the filter, on a path that is not a webhook path
 #   c0  the same host servlet without the filter
 # Each case is loaded with wrk (closed loop, $CONNECTIONS connections), a different lead_id per
 # request, ROUNDS times, interleaved a b c c0 a b c c0 ...; the table shows the median of the rounds.
-# Then b gets a fixed rate of 1,000 deliveries/s from hey for $RATE_SECONDS.
+# Then b gets a fixed rate of 1,000 deliveries/s from hey for $RATE_SECONDS (RATE_SECONDS=0 skips it).
 # Writes bench/results/latest.md (gitignored). Tunable through the environment, e.g.
 #   ROUNDS=5 DURATION=20s bash bench/run.sh
+#   ROUNDS=1 DURATION=6s WARMUP=3s RATE_SECONDS=0 bash bench/run.sh     # a short run on a busy machine
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -23,6 +26,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 RATE_SECONDS=${RATE_SECONDS:-20}
 HEAP=${HEAP:-2g}
+BENCH_POSTGRES_URL=${BENCH_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -33,6 +37,9 @@ mkdir -p "$work"
 token="bench-$RANDOM$RANDOM"
 header="X-Aurora-Token"
 server_pid=""
+pg_url=-
+mdb_url=-
+bench_db="bench_$(tr -dc 'a-z0-9' <<<"${run_id,,}")"
 
 cleanup() {
     if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
@@ -41,6 +48,9 @@ cleanup() {
         kill -KILL "$server_pid" 2>/dev/null || true
     fi
     rm -rf "$work/db"
+    [[ $pg_url != - ]] && psql -q -h 127.0.0.1 -U postgres -d test -c "DROP SCHEMA $bench_db CASCADE" >/dev/null 2>&1
+    [[ $mdb_url != - ]] && mariadb -h127.0.0.1 -uroot -e "DROP DATABASE $bench_db" >/dev/null 2>&1
+    true
 }
 trap cleanup EXIT
 
@@ -49,7 +59,7 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 # --- tools ---------------------------------------------------------------------------------
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
-command -v hey >/dev/null || missing+=(hey)
+[[ $RATE_SECONDS == 0 ]] || command -v hey >/dev/null || missing+=(hey)
 if ((${#missing[@]})); then
     log "installing ${missing[*]}"
     sudo_cmd=""
@@ -66,10 +76,27 @@ mvn -B -q -pl servlet-module dependency:build-classpath -Dmdep.includeScope=test
     -Dmdep.outputFile="$work/classpath.txt" >/dev/null
 cp="$root/servlet-module/target/test-classes:$root/servlet-module/target/classes:$(cat "$work/classpath.txt")"
 
+# --- databases -----------------------------------------------------------------------------
+# A fresh PostgreSQL schema and a fresh MariaDB database for this run, dropped at the end.
+if command -v psql >/dev/null && psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE SCHEMA $bench_db" >/dev/null 2>&1; then
+    pg_url="$BENCH_POSTGRES_URL&currentSchema=$bench_db"
+else
+    log "PostgreSQL not reachable at $BENCH_POSTGRES_URL: case bp skipped"
+fi
+if command -v mariadb >/dev/null && mariadb -h127.0.0.1 -uroot -e "CREATE DATABASE $bench_db" >/dev/null 2>&1; then
+    mdb_url="jdbc:mariadb://127.0.0.1:3306/$bench_db?user=root"
+else
+    log "MariaDB not reachable at 127.0.0.1:3306: case bm skipped"
+fi
+recording=(b)
+[[ $pg_url != - ]] && recording+=(bp)
+[[ $mdb_url != - ]] && recording+=(bm)
+cases=(a "${recording[@]}" c c0)
+
 # --- server --------------------------------------------------------------------------------
 log "starting BenchServer (database under $work/db)"
 java -Xms1g -Xmx"$HEAP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -cp "$cp" org.aurorawebhooks.bench.BenchServer "$work/db" "$token" \
+    -cp "$cp" org.aurorawebhooks.bench.BenchServer "$work/db" "$token" "$pg_url" "$mdb_url" \
     >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 for _ in $(seq 1 100); do
@@ -81,22 +108,21 @@ grep -q '^ready' "$work/server.out" || { log "BenchServer did not start in 20 s"
 ports=$(grep '^ports' "$work/server.out")
 port_of() { sed -E "s/.* $1=([0-9]+).*/\1/" <<<"$ports"; }
 declare -A url path
-url[a]="http://127.0.0.1:$(port_of a)"
-url[b]="http://127.0.0.1:$(port_of b)"
-url[c]="http://127.0.0.1:$(port_of c)"
-url[c0]="http://127.0.0.1:$(port_of c0)"
+for k in "${cases[@]}"; do url[$k]="http://127.0.0.1:$(port_of "$k")"; done
 path[a]="/?lead_id="
-path[b]="/app/aurora/webhooks/lead_created?source=api&lead_id="
+for k in "${recording[@]}"; do path[$k]="/app/aurora/webhooks/lead_created?source=api&lead_id="; done
 path[c]="/app/host/page?lead_id="
 path[c0]="/app/host/page?lead_id="
 log "$ports"
 
 # Sanity: each case answers 200 (and b really commits: its body carries the row id).
-for k in a b c c0; do
+for k in "${cases[@]}"; do
     code=$(curl -s -o "$work/probe-$k.txt" -w '%{http_code}' -H "$header: $token" "${url[$k]}${path[$k]}probe")
     [[ $code == 200 ]] || { log "case $k answered $code: $(cat "$work/probe-$k.txt")"; exit 1; }
 done
-grep -q '"id":' "$work/probe-b.txt" || { log "case b did not store: $(cat "$work/probe-b.txt")"; exit 1; }
+for k in "${recording[@]}"; do
+    grep -q '"id":' "$work/probe-$k.txt" || { log "case $k did not store: $(cat "$work/probe-$k.txt")"; exit 1; }
+done
 
 # CPU time (clock ticks) used by the whole machine outside interrupts, by the server, and by this
 # script's finished children (wrk); what is left over is other work on the machine, which the
@@ -136,23 +162,28 @@ run_wrk() {
 # --- warm-up -------------------------------------------------------------------------------
 log "warm-up: $WARMUP per case"
 : >"$work/wrk.tsv"
-for k in a b c c0; do run_wrk "$k" "warm-$k" "$WARMUP"; done
+for k in "${cases[@]}"; do run_wrk "$k" "warm-$k" "$WARMUP"; done
 settle() { sync; sleep 1; }
 settle
 : >"$work/wrk.tsv"   # warm-up does not count; its b deliveries are still checked against the database below
-warm_b_acked=$(awk '/^BENCH /{print}' "$work/wrk-warm-b.txt" | sed -E 's/.* requests=([0-9]+) .* non2xx=([0-9]+).*/\1 \2/' | awk '{print $1-$2}')
+declare -A warm_acked
+for k in "${recording[@]}"; do
+    warm_acked[$k]=$(awk '/^BENCH /{print}' "$work/wrk-warm-$k.txt" | sed -E 's/.* requests=([0-9]+) .* non2xx=([0-9]+).*/\1 \2/' | awk '{print $1-$2}')
+done
 
 # --- measured rounds -----------------------------------------------------------------------
 # c and c0 differ by one filter call, so they run back to back, in alternating order; b's dirty
 # pages are flushed before they run so that its write-back does not land on whichever comes next.
 for r in $(seq 1 "$ROUNDS"); do
     run_wrk a "r$r-a" "$DURATION"
-    run_wrk b "r$r-b" "$DURATION"
-    settle
+    for k in "${recording[@]}"; do run_wrk "$k" "r$r-$k" "$DURATION"; settle; done
     if ((r % 2)); then order="c c0"; else order="c0 c"; fi
     for k in $order; do run_wrk "$k" "r$r-$k" "$DURATION"; done
 done
 
+rate_rps=-; rate_p50=-; rate_p99=-; rate_200=0; rate_total=0; rate_err=0
+rate2_rps=-; rate2_p50=-; rate2_p99=-; rate2_200=0; rate2_total=0
+if [[ $RATE_SECONDS != 0 ]]; then
 # --- fixed rate on b -----------------------------------------------------------------------
 # hey has no per-request script, so all these deliveries are identical: the first is stored as
 # new, the rest as repeats of it (each is still a committed row, and the repeat lookup is indexed).
@@ -182,12 +213,17 @@ rate2_200=${rate2_200:-0}
 rate2_total=$(awk '/\[[0-9]+\]/{s+=$2} END{print s+0}' "$work/hey-rate2.txt")
 log "fixed rate (smoother): $rate2_rps req/s, p50 ${rate2_p50} ms, p99 ${rate2_p99} ms, $rate2_200 of $rate2_total answered 200"
 
+fi
+
 # --- stop the server, check that every acknowledged delivery was committed ---------------------
 kill -TERM "$server_pid"
 for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
-stored=$(sed -nE 's/^stored=(-?[0-9]+)/\1/p' "$work/server.out")
-acked_b=$(awk -F'\t' '$1=="b"{s+=$6-$7} END{print s+0}' "$work/wrk.tsv")
-acked_total=$((acked_b + warm_b_acked + rate_200 + rate2_200 + 1))   # +1: the probe
+declare -A stored acked
+for k in "${recording[@]}"; do
+    stored[$k]=$(sed -nE "s/^stored_$k=(-?[0-9]+)/\1/p" "$work/server.out")
+    acked[$k]=$(( $(awk -F'\t' -v k="$k" '$1==k{s+=$6-$7} END{print s+0}' "$work/wrk.tsv") + ${warm_acked[$k]} + 1 ))   # +1: the probe
+done
+acked[b]=$((acked[b] + rate_200 + rate2_200))
 
 # --- report --------------------------------------------------------------------------------
 # median over rounds of column N (3 rps, 4 p50, 5 p99) for case K
@@ -197,7 +233,7 @@ median() {
 }
 all_of() { awk -F'\t' -v k="$1" -v c="$2" '$1==k{printf "%s%s", sep, ($c ~ /\./ ? sprintf("%.0f",$c) : sprintf("%.2f",$c/1000)); sep=", "}' "$work/wrk.tsv"; }
 declare -A rps p50 p99
-for k in a b c c0; do
+for k in "${cases[@]}"; do
     rps[$k]=$(median "$k" 3); p50[$k]=$(median "$k" 4); p99[$k]=$(median "$k" 5)
 done
 ms() { awk -v u="$1" 'BEGIN{printf "%.2f", u/1000}'; }
@@ -208,8 +244,11 @@ tput_ba=$(ratio "${rps[b]}" "${rps[a]}")
 p99_ba=$(ratio "${p99[b]}" "${p99[a]}")
 c_c0=$(ratio "${rps[c]}" "${rps[c0]}")
 c_dev=$(awk -v r="$c_c0" 'BEGIN{d=(r-1)*100; printf "%.1f", d<0?-d:d}')
-integrity="PASS"
-[[ $stored -ge $acked_total ]] || integrity="FAIL"
+declare -A integrity
+for k in "${recording[@]}"; do
+    integrity[$k]="PASS"
+    [[ ${stored[$k]:--1} -ge ${acked[$k]} ]] || integrity[$k]="FAIL"
+done
 
 {
     echo "# aurora-webhooks load benchmark"
@@ -221,9 +260,11 @@ integrity="PASS"
     echo "| --- | --- | ---: | ---: | ---: | --- | --- | --- |"
     desc_a="bare servlet, 200"
     desc_b="filter, SQLite WAL synchronous=FULL, commit before 200"
+    desc_bp="filter, PostgreSQL, commit before 200"
+    desc_bm="filter, MariaDB, commit before 200"
     desc_c="host servlet behind the filter, non-webhook path"
     desc_c0="host servlet, no filter"
-    for k in a b c c0; do
+    for k in "${cases[@]}"; do
         d="desc_$k"
         printf '| %s | %s | %.0f | %s | %s | %s | %s | %s |\n' "$k" "${!d}" "${rps[$k]}" "$(ms "${p50[$k]}")" "$(ms "${p99[$k]}")" \
             "$(all_of "$k" 3)" "$(all_of "$k" 5)" "$(awk -F'\t' -v k="$k" '$1==k{printf "%s%s", sep, $8; sep=", "}' "$work/wrk.tsv")"
@@ -233,10 +274,22 @@ integrity="PASS"
     echo "| --- | ---: | --- | --- |"
     echo "| b/a throughput | $tput_ba | >= 0.60 | $(verdict "$tput_ba" ge 0.60) |"
     echo "| b p99 / a p99 | $p99_ba | <= 1.5 | $(verdict "$p99_ba" le 1.5) |"
+    for k in bp bm; do
+        [[ -n ${rps[$k]:-} ]] || continue
+        t=$(ratio "${rps[$k]}" "${rps[a]}"); q=$(ratio "${p99[$k]}" "${p99[a]}")
+        echo "| $k/a throughput | $t | >= 0.25 | $(verdict "$t" ge 0.25) |"
+        echo "| $k p99 / a p99 | $q | <= 3 | $(verdict "$q" le 3) |"
+    done
     echo "| c/c0 throughput | $c_c0 (${c_dev}% apart) | within 2% | $(verdict "$c_dev" le 2) |"
-    echo "| b at 1,000/s: p99 | ${rate_p99} ms (p50 ${rate_p50} ms, achieved ${rate_rps}/s, $rate_200/$rate_total answered 200, $rate_err errors) | <= 10 ms | $(verdict "$rate_p99" le 10) |"
-    echo "| b at 1,000/s, smoother arrivals (hey -c 10 -q 100): p99 | ${rate2_p99} ms (p50 ${rate2_p50} ms, achieved ${rate2_rps}/s, $rate2_200/$rate2_total answered 200) | informational | - |"
-    echo "| b: committed rows >= acknowledged deliveries | $stored >= $acked_total | every 200 is in the database | $integrity |"
+    if [[ $RATE_SECONDS != 0 ]]; then
+        echo "| b at 1,000/s: p99 | ${rate_p99} ms (p50 ${rate_p50} ms, achieved ${rate_rps}/s, $rate_200/$rate_total answered 200, $rate_err errors) | <= 10 ms | $(verdict "$rate_p99" le 10) |"
+        echo "| b at 1,000/s, smoother arrivals (hey -c 10 -q 100): p99 | ${rate2_p99} ms (p50 ${rate2_p50} ms, achieved ${rate2_rps}/s, $rate2_200/$rate2_total answered 200) | informational | - |"
+    else
+        echo "| b at 1,000/s | not run (RATE_SECONDS=0) | <= 10 ms | - |"
+    fi
+    for k in "${recording[@]}"; do
+        echo "| $k: committed rows >= acknowledged deliveries | ${stored[$k]} >= ${acked[$k]} | every 200 is in the database | ${integrity[$k]} |"
+    done
     if [[ -s "$work/errors.txt" ]]; then
         echo
         echo "Runs with non-2xx answers or socket errors:"

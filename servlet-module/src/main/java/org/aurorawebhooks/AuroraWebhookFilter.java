@@ -112,7 +112,7 @@ public final class AuroraWebhookFilter implements Filter {
         }
         Authenticator authenticator = Authenticator.from(settings);
         database = Database.open(settings);
-        writer = new EventWriter(database);
+        writer = new EventWriter(database, settings.repeatWindow(), java.time.Clock.systemUTC());
         endpoint = new WebhookEndpoint(settings, authenticator, EventCatalog.aurora(), writer);
         log.info("aurora-webhooks: listening on {}/<event> with authentication {}; configuration:\n{}",
                 settings.webhooksPath(), authenticator.describe(), settings.describe());

@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.aurorawebhooks.store.Database;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.aurorawebhooks.store.Dialect;
 
 /**
  * A named lock held as a lease row in {@code aurora_locks}: it works the same on every database and
@@ -26,30 +26,31 @@ final class LeaseLock {
         this.lease = lease;
     }
 
-    /** Takes the lock if it is free or its lease ran out; otherwise returns who holds it. */
+    /**
+     * Takes the lock if it is free or its lease ran out; otherwise returns who holds it.
+     *
+     * <p>Each step is one statement that cannot fail because of another node, so nothing is caught
+     * inside a transaction (a failed statement aborts a PostgreSQL transaction): the row is created
+     * free if missing (a conflict leaves the existing row alone), then taken by an {@code UPDATE} whose
+     * condition the database re-checks under the row lock, so of two nodes racing exactly one wins.
+     */
     Optional<String> tryAcquire() {
         long now = clock.millis();
         long expires = now + lease.toMillis();
-        return database.jdbi().inTransaction(h -> {
+        Dialect dialect = database.dialect();
+        return database.jdbi().withHandle(h -> {
+            h.createUpdate("INSERT INTO aurora_locks (name, holder, expires_at) VALUES (:name, '', 0)"
+                            + dialect.doNothingOnConflict("name"))
+                    .bind("name", name).execute();
             int taken = h.createUpdate("UPDATE aurora_locks SET holder = :holder, expires_at = :expires "
                             + "WHERE name = :name AND (expires_at < :now OR holder = :holder)")
                     .bind("holder", holder).bind("expires", expires).bind("name", name).bind("now", now).execute();
             if (taken == 1) {
                 return Optional.empty();
             }
-            try {
-                int inserted = h.createUpdate("INSERT INTO aurora_locks (name, holder, expires_at) VALUES (:name, :holder, :expires) "
-                                + "ON CONFLICT (name) DO NOTHING")
-                        .bind("name", name).bind("holder", holder).bind("expires", expires).execute();
-                if (inserted == 1) {
-                    return Optional.empty();
-                }
-            } catch (UnableToExecuteStatementException e) {
-                // another node inserted it first
-            }
             String current = h.createQuery("SELECT holder FROM aurora_locks WHERE name = :name")
-                    .bind("name", name).mapTo(String.class).findOne().orElse("another run");
-            return Optional.of(current);
+                    .bind("name", name).mapTo(String.class).findOne().orElse("");
+            return Optional.of(current.isEmpty() ? "another run" : current);
         });
     }
 

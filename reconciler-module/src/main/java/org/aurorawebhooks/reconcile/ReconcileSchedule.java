@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +12,6 @@ import javax.sql.DataSource;
 import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.config.Key;
 import org.aurorawebhooks.store.Database;
-import org.aurorawebhooks.store.Dialect;
 import org.quartz.CronExpression;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.DisallowConcurrentExecution;
@@ -31,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the reconciler on {@code aurora.reconciler.cron} with Quartz. On PostgreSQL, Quartz keeps its
+ * Runs the reconciler on {@code aurora.reconciler.cron} with Quartz. On PostgreSQL and MariaDB/MySQL, Quartz keeps its
  * triggers in the same database ({@code aurora_qrtz_*} tables) and runs clustered, so with several
  * nodes each scheduled run happens once; on SQLite (one node) triggers live in memory.
  */
@@ -67,13 +67,14 @@ public final class ReconcileSchedule implements AutoCloseable {
         p.setProperty("org.quartz.threadPool.threadCount", "1");
         p.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
         p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
-        if (database.dialect() == Dialect.POSTGRESQL) {
+        Optional<String> delegate = database.dialect().quartzDelegate();
+        if (delegate.isPresent()) {
             providerKey = UUID.randomUUID().toString();
             SharedDataSource.register(providerKey, database.dataSource());
             p.setProperty("org.quartz.scheduler.instanceName", CLUSTER_NAME);
             p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
             p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-            p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+            p.setProperty("org.quartz.jobStore.driverDelegateClass", delegate.get());
             p.setProperty("org.quartz.jobStore.tablePrefix", "aurora_qrtz_");
             p.setProperty("org.quartz.jobStore.isClustered", "true");
             p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");
@@ -98,7 +99,7 @@ public final class ReconcileSchedule implements AutoCloseable {
             declare(scheduler, job, trigger, cron);
             scheduler.start();
             log.info("aurora-webhooks: reconcile scheduled on \"{}\" ({}), next run at {}", cron,
-                    database.dialect() == Dialect.POSTGRESQL ? "Quartz clustered on the database" : "in memory",
+                    delegate.isPresent() ? "Quartz clustered on the database" : "in memory",
                     trigger.getNextFireTime());
             return new ReconcileSchedule(scheduler, providerKey);
         } catch (SchedulerException e) {

@@ -400,12 +400,13 @@ public final class Reconciler {
 
         private long insertRun() {
             Dialect d = database.dialect();
-            return database.jdbi().withHandle(h -> h.createQuery("INSERT INTO aurora_reconcile_runs "
+            // Generated keys, not RETURNING: MySQL has no INSERT ... RETURNING.
+            return database.jdbi().withHandle(h -> h.createUpdate("INSERT INTO aurora_reconcile_runs "
                             + "(started_at, trigger_type, scheduled_for, outcome, since_window, dry_run) "
-                            + "VALUES (:started, :trigger, :scheduled, 'running', :since, :dry) RETURNING id")
+                            + "VALUES (:started, :trigger, :scheduled, 'running', :since, :dry)")
                     .bind("started", d.timestamp(started)).bind("trigger", trigger)
                     .bind("scheduled", d.timestamp(scheduledFor)).bind("since", since.toString())
-                    .bind("dry", dryRun).mapTo(Long.class).one());
+                    .bind("dry", dryRun).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
         }
 
         private void finishRun(long runId, String outcome, String error) {

@@ -42,7 +42,11 @@ class ReconcileLockTest {
                 h.execute("INSERT INTO aurora_locks (name, holder, expires_at) VALUES ('reconcile', 'dead-node/run', ?)",
                         System.currentTimeMillis() - 1);
                 h.execute("INSERT INTO aurora_reconcile_runs (started_at, trigger_type, outcome, since_window, dry_run) VALUES ("
-                        + (kind == Kind.SQLITE ? "'2026-01-01T00:00:00.000Z'" : "TIMESTAMPTZ '2026-01-01 00:00:00+00'")
+                        + switch (kind) {
+                            case SQLITE -> "'2026-01-01T00:00:00.000Z'";
+                            case POSTGRESQL -> "TIMESTAMPTZ '2026-01-01 00:00:00+00'";
+                            case MARIADB -> "'2026-01-01 00:00:00.000'";
+                        }
                         + ", 'cli', 'running', 'P2D', " + (kind == Kind.SQLITE ? "0" : "false") + ")");
             });
             CliRun run = CliRun.run(bed.config, "reconcile");

@@ -28,7 +28,7 @@ class DropInJarContentIT {
     /** Libraries we bundle, by the package names they have outside the jar. */
     private static final List<String> RELOCATED = List.of("com/fasterxml/", "tools/jackson/", "org/jdbi/",
             "io/leangen/geantyref/", "com/zaxxer/", "org/flywaydb/", "org/quartz/", "org/terracotta/",
-            "org/postgresql/", "org/slf4j/");
+            "org/postgresql/", "org/mariadb/", "org/slf4j/");
     private static final String SHADED = "org/aurorawebhooks/shaded/";
 
     private static Set<String> entries;
@@ -65,8 +65,12 @@ class DropInJarContentIT {
             List<String> leaked = classes(pkg);
             assertEquals(List.of(), leaked.stream().limit(10).toList(), pkg + " classes outside " + SHADED);
         }
-        for (String pkg : List.of("jackson/", "jdbi/", "hikari/", "flywaydb/", "quartz/", "postgresql/", "slf4j/")) {
+        for (String pkg : List.of("jackson/", "jdbi/", "hikari/", "flywaydb/", "quartz/", "postgresql/", "mariadb/", "slf4j/")) {
             assertFalse(classes(SHADED + pkg).isEmpty(), SHADED + pkg + " is missing");
+        }
+        // The MariaDB driver's property files move with its classes (it reads them by these names).
+        for (String file : List.of("mariadb.properties", "driver.properties", "deprecated.properties")) {
+            assertTrue(entries.contains(SHADED + "mariadb/jdbc/" + file), file);
         }
         // The SLF4J binding travels with the relocated API: logging goes to java.util.logging.
         assertTrue(entries.contains(SHADED + "slf4j/jul/JULServiceProvider.class"));
@@ -163,7 +167,8 @@ class DropInJarContentIT {
         assertEquals(List.of(), problems);
         assertTrue(services.contains("META-INF/services/org.aurorawebhooks.shaded.slf4j.spi.SLF4JServiceProvider"));
         assertTrue(services.contains("META-INF/services/org.aurorawebhooks.shaded.flywaydb.core.extensibility.Plugin"));
-        assertEquals(Set.of("org.sqlite.JDBC", "org.aurorawebhooks.shaded.postgresql.Driver"),
+        assertEquals(Set.of("org.sqlite.JDBC", "org.aurorawebhooks.shaded.postgresql.Driver",
+                        "org.aurorawebhooks.shaded.mariadb.jdbc.Driver"),
                 Set.copyOf(List.of(read("META-INF/services/java.sql.Driver").trim().split("\\s+"))));
     }
 }

@@ -14,18 +14,21 @@ import java.util.Properties;
 import org.aurorawebhooks.simulator.SimulatedAurora;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.Test;
+import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two {@code aurora-reconciler.jar schedule} processes on one PostgreSQL database, as two nodes would
+ * Two {@code aurora-reconciler.jar schedule} processes on one PostgreSQL or MariaDB database, as two nodes would
  * be: Quartz runs clustered there, so each fire time of the cron yields one reconcile run, not two.
  */
 class ClusteredScheduleIT {
 
-    @Test
-    void twoSchedulersOnOneDatabaseRunEachTriggerOnce(@TempDir Path dir) throws Exception {
-        Map<String, String> db = TestDatabases.freshPostgres();
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"POSTGRESQL", "MARIADB"})
+    void twoSchedulersOnOneDatabaseRunEachTriggerOnce(Kind kind, @TempDir Path dir) throws Exception {
+        Map<String, String> db = TestDatabases.fresh(kind);
         try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
                 .withRequestsPerMinute(60_000).withAutoFire(false))) {
             aurora.seedLeads(5);

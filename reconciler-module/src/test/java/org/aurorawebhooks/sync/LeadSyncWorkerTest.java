@@ -17,7 +17,6 @@ import org.aurorawebhooks.simulator.SimulatedAurora;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -39,9 +38,10 @@ class LeadSyncWorkerTest {
         return db;
     }
 
-    @Test
-    void twoWorkersOnOnePostgresNeverFetchTheSameLeadAtOnce() throws Exception {
-        Map<String, String> config = TestDatabases.freshPostgres();
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"POSTGRESQL", "MARIADB"})
+    void twoWorkersOnOneServerDatabaseNeverFetchTheSameLeadAtOnce(Kind kind) throws Exception {
+        Map<String, String> config = TestDatabases.fresh(kind);
         try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
                 .withRequestsPerMinute(60_000).withAutoFire(false));
              Database nodeA = open(config); Database nodeB = open(config)) {

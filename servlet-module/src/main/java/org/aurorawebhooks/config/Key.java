@@ -17,6 +17,7 @@ public enum Key {
     AUTH_BASIC_USERNAME("aurora.webhooks.auth.basic-username", null, false),
     AUTH_BASIC_PASSWORD("aurora.webhooks.auth.basic-password", null, true),
     AUTH_DISABLED("aurora.webhooks.auth.disabled", "false", false),
+    REPEAT_WINDOW("aurora.webhooks.repeat-window", "PT5M", false),
     DB_URL("aurora.db.url", "jdbc:sqlite:aurora-webhooks.db", false),
     DB_USERNAME("aurora.db.username", null, false),
     DB_PASSWORD("aurora.db.password", null, true),

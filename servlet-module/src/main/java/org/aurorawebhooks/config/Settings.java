@@ -65,6 +65,7 @@ public final class Settings {
     private final int syncWorkers;
     private final String reconcilerCron;
     private final Duration lookback;
+    private final Duration repeatWindow;
 
     /** One key's value and where it came from. */
     private record Resolved(String value, String source) {
@@ -94,6 +95,7 @@ public final class Settings {
         String cron = string(Key.RECONCILER_CRON);
         this.reconcilerCron = cron.equalsIgnoreCase("off") ? null : cron;
         this.lookback = parseLookback();
+        this.repeatWindow = parseRepeatWindow();
         validate();
     }
 
@@ -273,7 +275,7 @@ public final class Settings {
     private String parseDbUrl() {
         String url = string(Key.DB_URL);
         if (!url.startsWith("jdbc:")) {
-            throw invalid(Key.DB_URL, "a JDBC URL such as jdbc:sqlite:aurora-webhooks.db or jdbc:postgresql://host/db");
+            throw invalid(Key.DB_URL, "a JDBC URL such as jdbc:sqlite:aurora-webhooks.db, jdbc:postgresql://host/db or jdbc:mariadb://host/db");
         }
         return url;
     }
@@ -302,6 +304,22 @@ public final class Settings {
             throw invalid(Key.RECONCILER_LOOKBACK, "a positive ISO-8601 duration such as P2D or PT12H");
         }
         return d;
+    }
+
+    private Duration parseRepeatWindow() {
+        String v = string(Key.REPEAT_WINDOW);
+        if (v.equalsIgnoreCase("off")) {
+            return Duration.ZERO;
+        }
+        try {
+            Duration d = Duration.parse(v);
+            if (!d.isNegative()) {
+                return d;
+            }
+        } catch (DateTimeParseException e) {
+            // reported below
+        }
+        throw invalid(Key.REPEAT_WINDOW, "an ISO-8601 duration such as PT5M, or off");
     }
 
     /** The rules between keys; each key's own format was checked when it was parsed. */
@@ -490,6 +508,11 @@ public final class Settings {
 
     public Duration lookback() {
         return lookback;
+    }
+
+    /** How far back an identical delivery makes a new one a repeat; zero ({@code off} or {@code PT0S}) for never. */
+    public Duration repeatWindow() {
+        return repeatWindow;
     }
 
     /**

@@ -43,10 +43,11 @@ public final class Database implements AutoCloseable {
         String url = settings.dbUrl();
         Dialect dialect = Dialect.of(url).orElseThrow(() -> new ConfigException(Key.DB_URL.key() + " from "
                 + settings.sourceOf(Key.DB_URL) + ": \"" + Settings.maskUrlPassword(url)
-                + "\" is not a supported database; expected jdbc:sqlite:... or jdbc:postgresql:..."));
+                + "\" is not a supported database; expected jdbc:sqlite:..., jdbc:postgresql:... or "
+                + "jdbc:mariadb:... (jdbc:mysql:... for MySQL 8.0+)"));
         HikariConfig config = new HikariConfig();
         config.setPoolName("aurora-webhooks");
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(dialect.jdbcUrl(url));
         settings.dbUsername().ifPresent(config::setUsername);
         settings.dbPassword().ifPresent(config::setPassword);
         config.setMaximumPoolSize(settings.dbPoolSize());
@@ -55,21 +56,8 @@ public final class Database implements AutoCloseable {
         config.setConnectionTimeout(2_000);
         config.setValidationTimeout(1_000);
         config.setInitializationFailTimeout(-1);
-        if (dialect == Dialect.SQLITE) {
-            config.setDriverClassName("org.sqlite.JDBC");
-            config.addDataSourceProperty("journal_mode", "WAL");
-            config.addDataSourceProperty("synchronous", "FULL");
-            config.addDataSourceProperty("busy_timeout", "10000");
-            config.addDataSourceProperty("foreign_keys", "true");
-            // Writers take the write lock when their transaction begins, so they queue on busy_timeout; a
-            // deferred transaction that reads first and then writes would fail at once with SQLITE_BUSY.
-            config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-        } else {
-            config.setDriverClassName("org.postgresql.Driver");
-            config.addDataSourceProperty("connectTimeout", "3");
-            config.addDataSourceProperty("socketTimeout", "30");
-            config.addDataSourceProperty("ApplicationName", "aurora-webhooks");
-        }
+        config.setDriverClassName(dialect.driverClassName());
+        dialect.configure(config);
         return new Database(new HikariDataSource(config), dialect, Settings.maskUrlPassword(url));
     }
 

@@ -1,21 +1,30 @@
 package org.aurorawebhooks.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Calendar;
+import java.util.Locale;
+import java.util.TimeZone;
+import java.util.Optional;
 
 /**
- * What differs between the supported databases. The SQL itself is shared (both understand
- * {@code INSERT ... ON CONFLICT}, {@code RETURNING} and subqueries in {@code VALUES}); only how a
- * timestamp is stored in the public tables differs.
+ * Everything that differs between the supported databases, in one place (the shape of db-scheduler's
+ * per-database customizations): the driver and its settings, how a timestamp of a public table is
+ * bound and read, upsert and insert-if-absent syntax, whether {@code RETURNING} exists, row locking
+ * for claims, and the Quartz delegate. The classes that own a table build their SQL from these
+ * pieces and contain no database names themselves.
  */
 public enum Dialect {
     /** Timestamps as fixed-width ISO-8601 UTC text, so they sort and compare as strings. */
-    SQLITE("sqlite") {
+    SQLITE("sqlite", "org.sqlite.JDBC") {
         @Override
         public Object timestamp(Instant instant) {
             return instant == null ? null : ISO_MILLIS.format(instant);
@@ -26,9 +35,25 @@ public enum Dialect {
             String s = rs.getString(column);
             return s == null ? null : Instant.parse(s);
         }
+
+        @Override
+        void configure(HikariConfig config) {
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", "FULL");
+            config.addDataSourceProperty("busy_timeout", "10000");
+            config.addDataSourceProperty("foreign_keys", "true");
+            // Writers take the write lock when their transaction begins, so they queue on busy_timeout; a
+            // deferred transaction that reads first and then writes would fail at once with SQLITE_BUSY.
+            config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        }
+
+        @Override
+        public String forUpdateSkipLocked() {
+            return ""; // SQLite serializes writers: a single UPDATE is already exclusive
+        }
     },
     /** Timestamps as {@code TIMESTAMPTZ}. */
-    POSTGRESQL("postgresql") {
+    POSTGRESQL("postgresql", "org.postgresql.Driver") {
         @Override
         public Object timestamp(Instant instant) {
             return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
@@ -39,15 +64,96 @@ public enum Dialect {
             Timestamp t = rs.getTimestamp(column);
             return t == null ? null : t.toInstant();
         }
+
+        @Override
+        void configure(HikariConfig config) {
+            config.addDataSourceProperty("connectTimeout", "3");
+            config.addDataSourceProperty("socketTimeout", "30");
+            config.addDataSourceProperty("ApplicationName", "aurora-webhooks");
+        }
+
+        @Override
+        public Optional<String> quartzDelegate() {
+            return Optional.of("org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        }
+    },
+    /**
+     * MariaDB 10.6+ and MySQL 8.0+ (both URL schemes go to MariaDB Connector/J). Timestamps as
+     * {@code DATETIME(3)} holding UTC, bound as a {@link LocalDateTime} in UTC and read with a UTC calendar: a
+     * {@code DATETIME} is never converted by the session time zone (a {@code TIMESTAMP} would be), and
+     * neither is ever converted by the JVM's default zone (a {@code java.sql.Timestamp} would be).
+     */
+    MARIADB("mariadb", "org.mariadb.jdbc.Driver") {
+        @Override
+        public Object timestamp(Instant instant) {
+            return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        }
+
+        @Override
+        public Instant readTimestamp(ResultSet rs, String column) throws SQLException {
+            // With a UTC calendar: MariaDB Connector/J decodes a DATETIME through the JVM's default zone for
+            // getString and getObject(LocalDateTime) alike, which moves a UTC wall time that zone skips
+            // (02:30 on a spring-forward night in Berlin) by an hour.
+            Timestamp t = rs.getTimestamp(column, Calendar.getInstance(TimeZone.getTimeZone("UTC")));
+            return t == null ? null : t.toInstant();
+        }
+
+        @Override
+        void configure(HikariConfig config) {
+            config.addDataSourceProperty("connectTimeout", "3000");
+            config.addDataSourceProperty("socketTimeout", "30000");
+            config.addDataSourceProperty("connectionAttributes", "program_name:aurora-webhooks");
+        }
+
+        @Override
+        public String jdbcUrl(String url) {
+            // MariaDB Connector/J accepts jdbc:mysql: only with permitMysqlScheme; the protocol is the same.
+            return url.startsWith(MYSQL_SCHEME) ? "jdbc:mariadb:" + url.substring(MYSQL_SCHEME.length()) : url;
+        }
+
+        @Override
+        public String upsert(String table, String keyColumn) {
+            return " ON DUPLICATE KEY UPDATE ";
+        }
+
+        @Override
+        public String inserted(String column) {
+            // VALUES() is what MariaDB understands; MySQL 8 still accepts it (with a deprecation note).
+            return "VALUES(" + column + ")";
+        }
+
+        @Override
+        public String doNothingOnConflict(String keyColumn) {
+            // Not INSERT IGNORE: that would also turn real errors (a too-long value) into warnings.
+            return " ON DUPLICATE KEY UPDATE " + keyColumn + " = " + keyColumn;
+        }
+
+        @Override
+        public boolean hasReturning() {
+            return false; // MariaDB has INSERT ... RETURNING since 10.5, MySQL has none, neither has UPDATE ... RETURNING
+        }
+
+        @Override
+        boolean insertReturning(DatabaseMetaData server) throws SQLException {
+            return server.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("mariadb");
+        }
+
+        @Override
+        public Optional<String> quartzDelegate() {
+            return Optional.of("org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+        }
     };
 
+    private static final String MYSQL_SCHEME = "jdbc:mysql:";
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final String vendor;
+    private final String driverClassName;
 
-    Dialect(String vendor) {
+    Dialect(String vendor, String driverClassName) {
         this.vendor = vendor;
+        this.driverClassName = driverClassName;
     }
 
     /** The folder of this database's migrations under {@code db/aurora/}. */
@@ -55,19 +161,79 @@ public enum Dialect {
         return vendor;
     }
 
+    String driverClassName() {
+        return driverClassName;
+    }
+
+    /** The URL to hand the driver. */
+    String jdbcUrl(String url) {
+        return url;
+    }
+
+    /** Driver settings: fail fast while the database is down, name the application. */
+    abstract void configure(HikariConfig config);
+
     /** The value to bind for a timestamp column of a public table. */
     public abstract Object timestamp(Instant instant);
 
     public abstract Instant readTimestamp(ResultSet rs, String column) throws SQLException;
 
+    /**
+     * What follows {@code INSERT ... VALUES (...)} to update the existing row instead; then come the
+     * assignments, which refer to the proposed values through {@link #inserted(String)} and to the
+     * existing row as {@code table.column}.
+     */
+    public String upsert(String table, String keyColumn) {
+        return " ON CONFLICT (" + keyColumn + ") DO UPDATE SET ";
+    }
+
+    /** The value an upsert proposed for {@code column}. */
+    public String inserted(String column) {
+        return "excluded." + column;
+    }
+
+    /** What follows {@code INSERT ... VALUES (...)} to leave an existing row alone, without an error. */
+    public String doNothingOnConflict(String keyColumn) {
+        return " ON CONFLICT (" + keyColumn + ") DO NOTHING";
+    }
+
+    /**
+     * Whether {@code INSERT/UPDATE ... RETURNING} exists. Without it, inserted ids come from the
+     * driver's generated keys and a claim is a locking {@code SELECT} followed by an {@code UPDATE}.
+     */
+    public boolean hasReturning() {
+        return true;
+    }
+
+    /**
+     * Whether this server has {@code INSERT ... RETURNING}, so a multi-row INSERT returns its ids
+     * (MariaDB has it since 10.5; MySQL has none, there ids come from a JDBC batch's generated keys).
+     */
+    boolean insertReturning(DatabaseMetaData server) throws SQLException {
+        return hasReturning();
+    }
+
+    /** The clause that makes concurrent claimers skip each other's rows instead of waiting. */
+    public String forUpdateSkipLocked() {
+        return " FOR UPDATE SKIP LOCKED";
+    }
+
+    /** Quartz's driver delegate for a clustered job store; empty where Quartz keeps triggers in memory. */
+    public Optional<String> quartzDelegate() {
+        return Optional.empty();
+    }
+
     /** The dialect of a JDBC URL, or empty when the database is not one the library supports. */
-    static java.util.Optional<Dialect> of(String jdbcUrl) {
+    static Optional<Dialect> of(String jdbcUrl) {
         if (jdbcUrl.startsWith("jdbc:sqlite:")) {
-            return java.util.Optional.of(SQLITE);
+            return Optional.of(SQLITE);
         }
         if (jdbcUrl.startsWith("jdbc:postgresql:")) {
-            return java.util.Optional.of(POSTGRESQL);
+            return Optional.of(POSTGRESQL);
         }
-        return java.util.Optional.empty();
+        if (jdbcUrl.startsWith("jdbc:mariadb:") || jdbcUrl.startsWith(MYSQL_SCHEME)) {
+            return Optional.of(MARIADB);
+        }
+        return Optional.empty();
     }
 }

@@ -4,9 +4,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.StringJoiner;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits deliveries to {@code aurora_webhook_events} with group commit: one writer thread takes
- * whatever is queued, inserts it in one transaction with prepared statements it keeps open, commits
- * once, and only then releases the waiting requests. With {@code synchronous=FULL} a commit costs a
+ * Commits deliveries to {@code aurora_webhook_events} with group commit: a writer thread takes
+ * whatever is queued, writes it in one transaction in a few statements whatever the batch's size,
+ * commits once, and only then releases the waiting requests. With {@code synchronous=FULL} a commit costs a
  * disk flush, so sharing one flush among every delivery that arrived meanwhile is what makes
  * commit-before-acknowledge fast.
  *
@@ -32,6 +41,11 @@ import org.slf4j.LoggerFactory;
 public final class EventWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
     private static final int MAX_BATCH = 512;
+    /**
+     * Writer threads on a database server. Each has its own connection, so one batch's commit (a disk
+     * flush on the server) overlaps the next batch's statements; SQLite has one writer at a time anyway.
+     */
+    private static final int LANES = 2;
     /** After a failed commit, deliveries are refused at once for this long instead of queueing behind the outage. */
     private static final long BACKOFF_MILLIS = 1_000;
 
@@ -43,45 +57,66 @@ public final class EventWriter implements AutoCloseable {
     }
 
     private final Database database;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
-    private final String insertSql;
+    private final Duration repeatWindow;
+    private final Clock clock;
+    private final LeadSyncTable leadSync;
+    private final List<Lane> lanes = new ArrayList<>();
+    private final String rowMarks;
+    private final boolean generatedKeysOnly;
     private volatile boolean running = true;
     private volatile long refuseUntil;
 
-    // Owned by the writer thread only.
-    private Handle handle;
-    private PreparedStatement insertEvent;
-    private PreparedStatement markLeadDue;
-
-    public EventWriter(Database database) {
-        this.database = database;
-        this.insertSql = insertSql();
-        this.thread = new Thread(this::run, "aurora-webhooks-writer");
-        thread.setDaemon(true);
-        thread.start();
+    /**
+     * @param repeatWindow how far back an identical delivery makes a new one a repeat; zero for never
+     * @param clock decides which earlier deliveries are inside the window
+     */
+    public EventWriter(Database database, Duration repeatWindow, Clock clock) {
+        this(database, repeatWindow, clock, false);
     }
 
-    private static String insertSql() {
-        StringJoiner columns = new StringJoiner(", ");
-        StringJoiner marks = new StringJoiner(", ");
-        columns.add("event_type").add("received_at");
-        marks.add("?").add("?");
+    /**
+     * @param generatedKeysOnly take ids from a JDBC batch's generated keys even where the server has
+     *     {@code INSERT ... RETURNING}: how MySQL is written to, so tests can run that path on MariaDB
+     */
+    EventWriter(Database database, Duration repeatWindow, Clock clock, boolean generatedKeysOnly) {
+        this.generatedKeysOnly = generatedKeysOnly;
+        this.database = database;
+        this.repeatWindow = repeatWindow;
+        this.clock = clock;
+        this.leadSync = new LeadSyncTable(database.dialect());
+        this.rowMarks = "(" + String.join(", ", java.util.Collections.nCopies(COLUMNS.size(), "?")) + ")";
+        int count = database.dialect() == Dialect.SQLITE ? 1 : LANES;
+        for (int i = 0; i < count; i++) {
+            lanes.add(new Lane(count == 1 ? "aurora-webhooks-writer" : "aurora-webhooks-writer-" + (i + 1)));
+        }
+    }
+
+    private static final List<String> COLUMNS = columns();
+
+    private static List<String> columns() {
+        List<String> columns = new ArrayList<>(List.of("event_type", "received_at"));
         for (Attribute a : Attribute.values()) {
             columns.add(a.parameter());
-            marks.add("?");
         }
-        columns.add("query_string").add("undocumented_values").add("fingerprint").add("repeat_of");
-        marks.add("?").add("?").add("?").add("(SELECT MIN(id) FROM aurora_webhook_events WHERE fingerprint = ?)");
-        return "INSERT INTO aurora_webhook_events (" + columns + ") VALUES (" + marks + ") RETURNING id, repeat_of";
+        columns.addAll(List.of("query_string", "undocumented_values", "fingerprint", "repeat_of"));
+        return List.copyOf(columns);
+    }
+
+    private String insertSql(int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO aurora_webhook_events (").append(String.join(", ", COLUMNS))
+                .append(") VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "" : ", ").append(rowMarks);
+        }
+        return sql.toString();
     }
 
     /**
      * Stores the delivery and returns once it is committed.
      *
      * @throws DatabaseUnavailableException when it could not be committed within {@code timeoutMillis};
-     *     then it must not be acknowledged (it may still be committed later: a retry will then be
-     *     recorded as a repeat of it)
+     *     then it must not be acknowledged (it may still be committed later: a retry within the
+     *     repeat window will then be recorded as a repeat of it)
      */
     public Stored write(Delivery delivery, long timeoutMillis) {
         if (!running) {
@@ -91,7 +126,9 @@ public final class EventWriter implements AutoCloseable {
             throw new DatabaseUnavailableException("the database was unavailable moments ago; retry later", null);
         }
         CompletableFuture<Stored> result = new CompletableFuture<>();
-        queue.add(new Pending(delivery, result));
+        // Identical deliveries always share a lane, whose batches commit in order: repeat detection
+        // stays exact although lanes commit concurrently.
+        lanes.get(Math.floorMod(delivery.fingerprint().hashCode(), lanes.size())).queue.add(new Pending(delivery, result));
         try {
             return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -106,132 +143,287 @@ public final class EventWriter implements AutoCloseable {
         }
     }
 
-    private void run() {
-        List<Pending> batch = new ArrayList<>(MAX_BATCH);
-        while (running || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+    /** One writer thread with its own queue and connection. */
+    private final class Lane {
+        private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+        private final Thread thread;
+        // Owned by this lane's thread only.
+        private Handle handle;
+        /** Whether this server returns the ids of a multi-row INSERT. */
+        private boolean insertReturning;
+        /** Without RETURNING (MySQL): one single-row INSERT run as a JDBC batch, ids from the generated keys. */
+        private PreparedStatement insertOne;
+
+        Lane(String name) {
+            thread = new Thread(this::run, name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void run() {
+            List<Pending> batch = new ArrayList<>(MAX_BATCH);
+            while (running || !queue.isEmpty()) {
+                try {
+                    Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    commit(batch);
+                } catch (InterruptedException e) {
+                    running = false;
+                } catch (RuntimeException | Error e) {
+                    // Never let the writer die: fail this batch, keep serving.
+                    log.error("aurora-webhooks: unexpected failure in the event writer", e);
+                    fail(batch, new DatabaseUnavailableException("unexpected failure while storing", e));
+                } finally {
+                    batch.clear();
                 }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                commit(batch);
-            } catch (InterruptedException e) {
-                running = false;
-            } catch (RuntimeException | Error e) {
-                // Never let the writer die: fail this batch, keep serving.
-                log.error("aurora-webhooks: unexpected failure in the event writer", e);
-                fail(batch, new DatabaseUnavailableException("unexpected failure while storing", e));
-            } finally {
-                batch.clear();
             }
+            closeStatements();
         }
-        closeStatements();
-    }
 
-    private void commit(List<Pending> batch) {
-        if (System.currentTimeMillis() < refuseUntil) {
-            fail(batch, new DatabaseUnavailableException("the database was unavailable moments ago; retry later", null));
-            return;
-        }
-        List<Stored> stored = new ArrayList<>(batch.size());
-        try {
-            Connection connection = connection();
-            // Open the transaction per batch and close it after: SQLite's driver would otherwise begin the
-            // next transaction right after commit and hold the write lock between batches.
-            connection.setAutoCommit(false);
-            for (Pending p : batch) {
-                stored.add(insert(p.delivery()));
+        private void commit(List<Pending> batch) {
+            if (System.currentTimeMillis() < refuseUntil) {
+                fail(batch, new DatabaseUnavailableException("the database was unavailable moments ago; retry later", null));
+                return;
             }
-            connection.commit();
-            connection.setAutoCommit(true);
-        } catch (SQLException | RuntimeException e) {
-            rollbackAndClose();
-            refuseUntil = System.currentTimeMillis() + BACKOFF_MILLIS;
-            log.warn("aurora-webhooks: could not commit {} deliveries to {}: {}", batch.size(), database.description(),
-                    e.getMessage());
-            fail(batch, e instanceof DatabaseUnavailableException d ? d
-                    : new DatabaseUnavailableException("could not commit to " + database.description(), e));
-            return;
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).result().complete(stored.get(i));
-        }
-    }
-
-    private Stored insert(Delivery d) throws SQLException {
-        Dialect dialect = database.dialect();
-        int i = 1;
-        insertEvent.setString(i++, d.eventType());
-        insertEvent.setObject(i++, dialect.timestamp(d.receivedAt()));
-        for (Attribute a : Attribute.values()) {
-            insertEvent.setString(i++, d.value(a));
-        }
-        insertEvent.setString(i++, d.queryString());
-        insertEvent.setString(i++, d.undocumented());
-        insertEvent.setString(i++, d.fingerprint());
-        insertEvent.setString(i, d.fingerprint());
-        Stored stored;
-        try (ResultSet rs = insertEvent.executeQuery()) {
-            rs.next();
-            long id = rs.getLong(1);
-            long repeatOf = rs.getLong(2);
-            stored = new Stored(id, rs.wasNull() ? null : repeatOf);
-        }
-        String leadId = d.value(Attribute.LEAD_ID);
-        if (d.isLeadEvent() && leadId != null) {
-            long now = d.receivedAt().toEpochMilli();
-            markLeadDue.setString(1, leadId);
-            markLeadDue.setString(2, d.eventType());
-            markLeadDue.setLong(3, now);
-            markLeadDue.setLong(4, now);
-            markLeadDue.executeUpdate();
-        }
-        return stored;
-    }
-
-    private Connection connection() throws SQLException {
-        if (handle == null) {
-            database.ensureMigrated();
-            handle = database.jdbi().open();
-            Connection c = handle.getConnection();
-            insertEvent = c.prepareStatement(insertSql);
-            markLeadDue = c.prepareStatement(LeadSyncSql.MARK_DUE);
-        }
-        return handle.getConnection();
-    }
-
-    private void rollbackAndClose() {
-        if (handle != null) {
+            List<Delivery> deliveries = batch.stream().map(Pending::delivery).toList();
+            List<Stored> stored;
             try {
-                handle.getConnection().rollback();
-            } catch (SQLException | RuntimeException ignored) {
-                // the connection is being discarded anyway
+                stored = storeRetryingDeadlocks(deliveries);
+            } catch (SQLException | RuntimeException e) {
+                rollbackAndClose();
+                refuseUntil = System.currentTimeMillis() + BACKOFF_MILLIS;
+                log.warn("aurora-webhooks: could not commit {} deliveries to {}: {}", batch.size(), database.description(),
+                        e.getMessage());
+                fail(batch, e instanceof DatabaseUnavailableException d ? d
+                        : new DatabaseUnavailableException("could not commit to " + database.description(), e));
+                return;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(stored.get(i));
             }
         }
-        closeStatements();
+
+        /**
+         * One transaction for the batch. Two lanes touching the same lead-sync rows can deadlock on a
+         * database server; the database then rolls one back whole, so running it again is exact.
+         */
+        private List<Stored> storeRetryingDeadlocks(List<Delivery> deliveries) throws SQLException {
+            for (int attempt = 1; ; attempt++) {
+                Connection connection = connection();
+                try {
+                    // Open the transaction per batch and close it after: SQLite's driver would otherwise begin
+                    // the next transaction right after commit and hold the write lock between batches.
+                    connection.setAutoCommit(false);
+                    List<Stored> stored = store(connection, deliveries);
+                    connection.commit();
+                    connection.setAutoCommit(true);
+                    return stored;
+                } catch (SQLException e) {
+                    if (attempt >= 3 || !isDeadlock(e)) {
+                        throw e;
+                    }
+                    connection.rollback();
+                    connection.setAutoCommit(true);
+                }
+            }
+        }
+
+        /**
+         * Writes a batch in a few statements whatever its size: one query for earlier identical
+         * deliveries, one INSERT for the rows (one JDBC batch where there is no RETURNING), one upsert
+         * for the leads they make due, and an UPDATE only when the batch itself holds repeats.
+         */
+        private List<Stored> store(Connection c, List<Delivery> batch) throws SQLException {
+            Long[] repeatOf = new Long[batch.size()];
+            Map<String, Integer> firstInBatch = new HashMap<>();
+            int[] repeatsInBatch = new int[batch.size()];
+            Arrays.fill(repeatsInBatch, -1);
+            if (!repeatWindow.isZero()) {
+                Map<String, Long> earlier = earlierDeliveries(c, batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    String fingerprint = batch.get(i).fingerprint();
+                    Long id = earlier.get(fingerprint);
+                    if (id != null) {
+                        repeatOf[i] = id;
+                    } else {
+                        Integer first = firstInBatch.putIfAbsent(fingerprint, i);
+                        if (first != null) {
+                            repeatsInBatch[i] = first;
+                        }
+                    }
+                }
+            }
+            long[] ids = insert(c, batch, repeatOf);
+            List<Integer> laterRepeats = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (repeatsInBatch[i] >= 0) {
+                    repeatOf[i] = ids[repeatsInBatch[i]];
+                    laterRepeats.add(i);
+                }
+            }
+            if (!laterRepeats.isEmpty()) {
+                try (PreparedStatement st = c.prepareStatement("UPDATE aurora_webhook_events SET repeat_of = ? WHERE id = ?")) {
+                    for (int i : laterRepeats) {
+                        st.setLong(1, repeatOf[i]);
+                        st.setLong(2, ids[i]);
+                        st.addBatch();
+                    }
+                    st.executeBatch();
+                }
+            }
+            // Sorted: two lanes upserting overlapping leads lock them in the same order, so they never deadlock.
+        Map<String, LeadSyncTable.Request> due = new TreeMap<>();
+            for (Delivery d : batch) {
+                String leadId = d.value(Attribute.LEAD_ID);
+                if (d.isLeadEvent() && leadId != null) {
+                    due.merge(leadId, new LeadSyncTable.Request(1, d.eventType()),
+                            (a, b) -> new LeadSyncTable.Request(a.count() + b.count(), b.reason()));
+                }
+            }
+            leadSync.markDue(c, due, clock.millis());
+            List<Stored> stored = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                stored.add(new Stored(ids[i], repeatOf[i]));
+            }
+            return stored;
+        }
+
+        /** Per fingerprint in the batch: the first identical delivery received within the window. */
+        private Map<String, Long> earlierDeliveries(Connection c, List<Delivery> batch) throws SQLException {
+            Set<String> fingerprints = new LinkedHashSet<>();
+            batch.forEach(d -> fingerprints.add(d.fingerprint()));
+            String marks = String.join(", ", java.util.Collections.nCopies(fingerprints.size(), "?"));
+            Map<String, Long> earlier = new HashMap<>();
+            try (PreparedStatement st = c.prepareStatement("SELECT fingerprint, MIN(id) FROM aurora_webhook_events "
+                    + "WHERE fingerprint IN (" + marks + ") AND received_at >= ? GROUP BY fingerprint")) {
+                int i = 1;
+                for (String f : fingerprints) {
+                    st.setString(i++, f);
+                }
+                st.setObject(i, database.dialect().timestamp(clock.instant().minus(repeatWindow)));
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        // stripTrailing: PostgreSQL returns a CHAR(32) padded, should a fingerprint ever be shorter
+                        earlier.put(rs.getString(1).stripTrailing(), rs.getLong(2));
+                    }
+                }
+            }
+            return earlier;
+        }
+
+        /** Inserts the rows and returns their ids, in batch order. */
+        private long[] insert(Connection c, List<Delivery> batch, Long[] repeatOf) throws SQLException {
+            long[] ids = new long[batch.size()];
+            if (insertReturning) {
+                try (PreparedStatement st = c.prepareStatement(insertSql(batch.size()) + " RETURNING id")) {
+                    int p = 1;
+                    for (int i = 0; i < batch.size(); i++) {
+                        p = bind(st, p, batch.get(i), repeatOf[i]);
+                    }
+                    int n = 0;
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) {
+                            ids[n++] = rs.getLong(1);
+                        }
+                    }
+                    // One INSERT numbers its rows in VALUES order; RETURNING's row order is not promised.
+                    Arrays.sort(ids);
+                }
+                return ids;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                bind(insertOne, 1, batch.get(i), repeatOf[i]);
+                insertOne.addBatch();
+            }
+            insertOne.executeBatch();
+            int n = 0;
+            try (ResultSet rs = insertOne.getGeneratedKeys()) {
+                while (rs.next()) {
+                    ids[n++] = rs.getLong(1);
+                }
+            }
+            if (n != ids.length) {
+                throw new SQLException("the driver returned " + n + " generated ids for " + ids.length + " inserted rows");
+            }
+            return ids;
+        }
+
+        private int bind(PreparedStatement st, int first, Delivery d, Long repeatOf) throws SQLException {
+            int i = first;
+            st.setString(i++, d.eventType());
+            st.setObject(i++, database.dialect().timestamp(d.receivedAt()));
+            for (Attribute a : Attribute.values()) {
+                st.setString(i++, d.value(a));
+            }
+            st.setString(i++, d.queryString());
+            st.setString(i++, d.undocumented());
+            st.setString(i++, d.fingerprint());
+            if (repeatOf == null) {
+                st.setNull(i++, Types.BIGINT);
+            } else {
+                st.setLong(i++, repeatOf);
+            }
+            return i;
+        }
+
+        private Connection connection() throws SQLException {
+            if (handle == null) {
+                database.ensureMigrated();
+                handle = database.jdbi().open();
+                insertReturning = !generatedKeysOnly
+                        && database.dialect().insertReturning(handle.getConnection().getMetaData());
+                if (!insertReturning) {
+                    insertOne = handle.getConnection().prepareStatement(insertSql(1), Statement.RETURN_GENERATED_KEYS);
+                }
+            }
+            return handle.getConnection();
+        }
+
+        private void rollbackAndClose() {
+            if (handle != null) {
+                try {
+                    handle.getConnection().rollback();
+                } catch (SQLException | RuntimeException ignored) {
+                    // the connection is being discarded anyway
+                }
+            }
+            closeStatements();
+        }
+
+        private void closeStatements() {
+            if (handle == null) {
+                return;
+            }
+            try {
+                if (insertOne != null) {
+                    insertOne.close();
+                }
+                handle.getConnection().setAutoCommit(true);
+            } catch (SQLException | RuntimeException ignored) {
+                // best effort: a broken connection is evicted by the pool
+            }
+            try {
+                handle.close();
+            } catch (RuntimeException ignored) {
+                // the pool discards a broken connection itself
+            }
+            handle = null;
+            insertOne = null;
+        }
     }
 
-    private void closeStatements() {
-        if (handle == null) {
-            return;
+    /** A deadlock or serialization failure: SQLState class 40, on every supported database. */
+    private static boolean isDeadlock(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("40")) {
+                return true;
+            }
         }
-        try {
-            insertEvent.close();
-            markLeadDue.close();
-            handle.getConnection().setAutoCommit(true);
-        } catch (SQLException | RuntimeException ignored) {
-            // best effort: a broken connection is evicted by the pool
-        }
-        try {
-            handle.close();
-        } catch (RuntimeException ignored) {
-            // the pool discards a broken connection itself
-        }
-        handle = null;
-        insertEvent = null;
-        markLeadDue = null;
+        return false;
     }
 
     private static void fail(List<Pending> batch, RuntimeException e) {
@@ -244,14 +436,16 @@ public final class EventWriter implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        Pending left;
-        while ((left = queue.poll()) != null) {
-            left.result().completeExceptionally(new DatabaseUnavailableException("the webhook store shut down", null));
+        for (Lane lane : lanes) {
+            try {
+                lane.thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Pending left;
+            while ((left = lane.queue.poll()) != null) {
+                left.result().completeExceptionally(new DatabaseUnavailableException("the webhook store shut down", null));
+            }
         }
     }
 }

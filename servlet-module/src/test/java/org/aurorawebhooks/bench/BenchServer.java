@@ -35,16 +35,19 @@ import org.eclipse.jetty.server.ServerConnector;
  *   <tr><td>b</td><td>host servlet under {@code /app} behind the filter, recording into SQLite (WAL,
  *       {@code synchronous=FULL}, the filter's default), commit before 200</td>
  *       <td>{@code /app/aurora/webhooks/lead_created?lead_id=...&source=api}</td></tr>
+ *   <tr><td>bp</td><td>b recording into PostgreSQL (when a URL is given)</td><td>as b</td></tr>
+ *   <tr><td>bm</td><td>b recording into MariaDB (when a URL is given)</td><td>as b</td></tr>
  *   <tr><td>c</td><td>the same as b, with its own database file</td><td>{@code /app/host/page?lead_id=...}
  *       (not a webhook path: the filter passes it on)</td></tr>
  *   <tr><td>c0</td><td>c without the filter</td><td>{@code /app/host/page?lead_id=...}</td></tr>
  * </table>
  *
- * <p>Usage: {@code BenchServer <directory for the database files> <header value>}; the credential is
- * sent in {@value #AUTH_HEADER}. Prints {@code ports a=... b=... c=... c0=...} and {@code ready} on
+ * <p>Usage: {@code BenchServer <directory for the database files> <header value> [PostgreSQL URL|-]
+ * [MariaDB URL|-]}, each URL naming an empty database; the credential is sent in {@value #AUTH_HEADER}.
+ * Prints {@code ports a=... b=... c=... c0=...} (and {@code bp=}, {@code bm=}) and {@code ready} on
  * standard output; on SIGTERM it stops the servers (the filter commits what is queued), then prints
- * {@code stored=N}, the number of rows in b's database, so the script can check that every
- * acknowledged delivery is there.
+ * {@code stored_b=N} (and {@code stored_bp=}, {@code stored_bm=}), the rows in each recording case's
+ * database, so the script can check that every acknowledged delivery is there.
  */
 public final class BenchServer {
     static final String AUTH_HEADER = "X-Aurora-Token";
@@ -67,8 +70,8 @@ public final class BenchServer {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: BenchServer <database directory> <header value>");
+        if (args.length < 2 || args.length > 4) {
+            System.err.println("usage: BenchServer <database directory> <header value> [PostgreSQL URL|-] [MariaDB URL|-]");
             System.exit(2);
         }
         Path dir = Files.createDirectories(Path.of(args[0]).toAbsolutePath());
@@ -80,35 +83,46 @@ public final class BenchServer {
                 throw new IllegalStateException(p + " already exists; the benchmark wants a fresh database");
             }
         }
+        // case -> database URL of the recording cases, in report order
+        Map<String, String> recording = new LinkedHashMap<>();
+        recording.put("b", "jdbc:sqlite:" + dbB);
+        if (args.length > 2 && !args[2].equals("-")) {
+            recording.put("bp", args[2]);
+        }
+        if (args.length > 3 && !args[3].equals("-")) {
+            recording.put("bm", args[3]);
+        }
 
-        Server a = server(bare());
-        Server b = server(host(filterConfig(dbB, token)));
-        Server c = server(host(filterConfig(dbC, token)));
-        Server c0 = server(host(null));
-        Server[] all = {a, b, c, c0};
-        for (Server s : all) {
+        Map<String, Server> servers = new LinkedHashMap<>();
+        servers.put("a", server(bare()));
+        recording.forEach((k, url) -> servers.put(k, server(host(filterConfig(url, token)))));
+        servers.put("c", server(host(filterConfig("jdbc:sqlite:" + dbC, token))));
+        servers.put("c0", server(host(null)));
+        for (Server s : servers.values()) {
             s.start();
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (Server s : all) {
+            for (Server s : servers.values()) {
                 try {
                     s.stop();
                 } catch (Exception e) {
                     e.printStackTrace();
                 }
             }
-            System.out.println("stored=" + countRows(dbB));
+            recording.forEach((k, url) -> System.out.println("stored_" + k + "=" + countRows(url)));
             System.out.flush();
         }, "bench-shutdown"));
-        System.out.println("ports a=" + port(a) + " b=" + port(b) + " c=" + port(c) + " c0=" + port(c0));
+        StringBuilder ports = new StringBuilder("ports");
+        servers.forEach((k, s) -> ports.append(' ').append(k).append('=').append(port(s)));
+        System.out.println(ports);
         System.out.println("ready");
         System.out.flush();
         Thread.currentThread().join();
     }
 
-    private static Map<String, String> filterConfig(Path db, String token) {
+    private static Map<String, String> filterConfig(String dbUrl, String token) {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("aurora.db.url", "jdbc:sqlite:" + db);
+        config.put("aurora.db.url", dbUrl);
         config.put("aurora.webhooks.auth.header-name", AUTH_HEADER);
         config.put("aurora.webhooks.auth.header-value", token);
         return config;
@@ -146,8 +160,8 @@ public final class BenchServer {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
-    private static long countRows(Path db) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+    private static long countRows(String db) {
+        try (Connection c = DriverManager.getConnection(db);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM aurora_webhook_events")) {
             rs.next();

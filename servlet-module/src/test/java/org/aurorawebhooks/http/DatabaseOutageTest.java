@@ -11,7 +11,10 @@ import java.util.Map;
 import org.aurorawebhooks.testing.FilterHarness;
 import org.aurorawebhooks.testing.TcpProxy;
 import org.aurorawebhooks.testing.TestDatabases;
+import org.aurorawebhooks.testing.TestDatabases.Kind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A database outage costs 503s on the webhook paths only, and ends without a restart. */
 class DatabaseOutageTest {
@@ -50,13 +53,15 @@ class DatabaseOutageTest {
         }
     }
 
-    @Test
-    void postgresOutageGets503WithRetryAfterAndRecoversWithoutRestart() throws Exception {
-        Map<String, String> db = TestDatabases.freshPostgres();
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"POSTGRESQL", "MARIADB"})
+    void serverOutageGets503WithRetryAfterAndRecoversWithoutRestart(Kind kind) throws Exception {
+        Map<String, String> db = TestDatabases.fresh(kind);
         String direct = db.get("aurora.db.url");
-        try (TcpProxy proxy = new TcpProxy("127.0.0.1", 5432)) {
+        int port = kind == Kind.POSTGRESQL ? 5432 : 3306;
+        try (TcpProxy proxy = new TcpProxy("127.0.0.1", port)) {
             Map<String, String> config = new HashMap<>();
-            config.put("aurora.db.url", direct.replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port()));
+            config.put("aurora.db.url", direct.replace("127.0.0.1:" + port, "127.0.0.1:" + proxy.port()));
             config.put("aurora.webhooks.auth.header-name", WebhookFilterTest.TOKEN_HEADER);
             config.put("aurora.webhooks.auth.header-value", WebhookFilterTest.TOKEN);
             try (FilterHarness app = FilterHarness.start(config)) {

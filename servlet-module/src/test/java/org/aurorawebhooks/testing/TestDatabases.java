@@ -16,26 +16,33 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Real databases for tests: a fresh SQLite file, or a fresh schema in the PostgreSQL server named by
- * {@code AURORA_TEST_POSTGRES_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}).
- * Without a reachable server, PostgreSQL tests are skipped with a notice, except under {@code CI=true}
- * where they fail: CI must never pass by skipping them.
+ * Real databases for tests: a fresh SQLite file, a fresh schema in the PostgreSQL server named by
+ * {@code AURORA_TEST_POSTGRES_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}),
+ * or a fresh database in the MariaDB server named by {@code AURORA_TEST_MARIADB_URL} (default
+ * {@code jdbc:mariadb://127.0.0.1:3306/test?user=root}). Without a reachable server, its tests are
+ * skipped with a notice, except under {@code CI=true} where they fail: CI must never pass by skipping them.
  */
 public final class TestDatabases {
     public static final String POSTGRES_URL_VARIABLE = "AURORA_TEST_POSTGRES_URL";
     private static final String DEFAULT_POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    public static final String MARIADB_URL_VARIABLE = "AURORA_TEST_MARIADB_URL";
+    private static final String DEFAULT_MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test?user=root";
 
     private TestDatabases() {
     }
 
     /** The kinds of database every integration test runs against. */
     public enum Kind {
-        SQLITE, POSTGRESQL
+        SQLITE, POSTGRESQL, MARIADB
     }
 
     /** Configuration (aurora.db.*) for a new, empty database of the given kind. */
     public static Map<String, String> fresh(Kind kind) {
-        return kind == Kind.SQLITE ? freshSqlite() : freshPostgres();
+        return switch (kind) {
+            case SQLITE -> freshSqlite();
+            case POSTGRESQL -> freshPostgres();
+            case MARIADB -> freshMariadb();
+        };
     }
 
     public static Map<String, String> freshSqlite() {
@@ -65,14 +72,48 @@ public final class TestDatabases {
             String notice = "PostgreSQL is not reachable at " + base + " (" + e.getMessage() + "); start it with "
                     + "'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start' or set "
                     + POSTGRES_URL_VARIABLE;
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(notice);
-            }
-            System.err.println("SKIPPED: " + notice);
-            assumeTrue(false, notice);
+            unreachable(notice);
         }
         Map<String, String> config = new LinkedHashMap<>();
         config.put("aurora.db.url", base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema);
         return config;
+    }
+
+    public static String mariadbUrl() {
+        String url = System.getenv(MARIADB_URL_VARIABLE);
+        return url == null || url.isBlank() ? DEFAULT_MARIADB_URL : url;
+    }
+
+    /** A new database on the test MariaDB server; the URL names it instead of the server's test database. */
+    public static Map<String, String> freshMariadb() {
+        String base = mariadbUrl();
+        String database = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        try (Connection c = DriverManager.getConnection(base); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + database + " CHARACTER SET utf8mb4");
+        } catch (SQLException e) {
+            unreachable("MariaDB is not reachable at " + base + " (" + e.getMessage() + "); start it with "
+                    + "'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd' or set "
+                    + MARIADB_URL_VARIABLE);
+        }
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("aurora.db.url", withDatabase(base, database));
+        return config;
+    }
+
+    /** {@code jdbc:mariadb://host:port/db?opts} with {@code db} replaced. */
+    static String withDatabase(String url, String database) {
+        int hostStart = url.indexOf("//") + 2;
+        int query = url.indexOf('?') < 0 ? url.length() : url.indexOf('?');
+        int slash = url.indexOf('/', hostStart);
+        int hostEnd = slash < 0 || slash > query ? query : slash;
+        return url.substring(0, hostEnd) + "/" + database + url.substring(query);
+    }
+
+    private static void unreachable(String notice) {
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail(notice);
+        }
+        System.err.println("SKIPPED: " + notice);
+        assumeTrue(false, notice);
     }
 }

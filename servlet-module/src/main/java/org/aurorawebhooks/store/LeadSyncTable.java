@@ -1,0 +1,151 @@
+package org.aurorawebhooks.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * All SQL on {@code aurora_lead_sync}, the durable queue of leads due for a fetch: the event writer
+ * marks leads due, the lead sync worker claims, completes, fails and gives back. Times are epoch
+ * milliseconds. What differs between databases comes from the {@link Dialect}. Callers own the
+ * transactions; every method runs on the handle or connection it is given. Thread-safe (stateless).
+ */
+public final class LeadSyncTable {
+    /** A lead a worker now holds: complete it with the generation it was claimed at. */
+    public record Claimed(String leadId, long generation, int attempts) {
+    }
+
+    /** Counts for {@code status}. */
+    public record Counts(long pending, long failing, long claimed) {
+    }
+
+    private final Dialect dialect;
+
+    public LeadSyncTable(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /**
+     * The statement that makes {@code rows} distinct leads due. A burst of requests for one lead stays
+     * one row; {@code generation} goes up by the number of requests, so a fetch that started before the
+     * latest request does not mark it done. Parameters per row: lead_id, requests, reason, requested_at, due_at.
+     */
+    String markDueSql(int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO aurora_lead_sync (lead_id, generation, reason, requested_at, due_at, attempts) VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, 0)");
+        }
+        return sql.append(dialect.upsert("aurora_lead_sync", "lead_id"))
+                .append("due_at = CASE WHEN aurora_lead_sync.due_at < ").append(dialect.inserted("due_at"))
+                .append(" THEN aurora_lead_sync.due_at ELSE ").append(dialect.inserted("due_at")).append(" END, ")
+                .append("generation = aurora_lead_sync.generation + ").append(dialect.inserted("generation")).append(", ")
+                .append("reason = ").append(dialect.inserted("reason")).append(", ")
+                .append("requested_at = ").append(dialect.inserted("requested_at"))
+                .toString();
+    }
+
+    /**
+     * Marks leads due at {@code now} in one statement, in the caller's transaction.
+     *
+     * @param requests per lead id: how many requests arrived and the reason of the last one
+     */
+    void markDue(Connection connection, Map<String, Request> requests, long now) throws SQLException {
+        if (requests.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement(markDueSql(requests.size()))) {
+            int i = 1;
+            for (Map.Entry<String, Request> e : requests.entrySet()) {
+                st.setString(i++, e.getKey());
+                st.setLong(i++, e.getValue().count());
+                st.setString(i++, e.getValue().reason());
+                st.setLong(i++, now);
+                st.setLong(i++, now);
+            }
+            st.executeUpdate();
+        }
+    }
+
+    /** Requests for one lead within a batch. */
+    record Request(int count, String reason) {
+    }
+
+    /** Makes one lead due now (the reconciler uses this for leads it could not fetch itself). */
+    public void markDue(Handle h, String leadId, String reason, long now) {
+        h.createUpdate(markDueSql(1)).bind(0, leadId).bind(1, 1).bind(2, reason).bind(3, now).bind(4, now).execute();
+    }
+
+    /**
+     * Claims up to {@code limit} due leads until {@code expires}; must run in a transaction. Concurrent
+     * claimers skip each other's rows ({@code FOR UPDATE SKIP LOCKED}); on SQLite the writer lock
+     * makes the single statement exclusive.
+     */
+    public List<Claimed> claim(Handle h, String worker, long now, long expires, int limit) {
+        String due = "SELECT lead_id FROM aurora_lead_sync WHERE due_at <= :now "
+                + "AND (claimed_by IS NULL OR claim_expires_at < :now) ORDER BY due_at LIMIT :limit";
+        if (dialect.hasReturning()) {
+            return h.createQuery("UPDATE aurora_lead_sync SET claimed_by = :worker, claim_expires_at = :expires "
+                            + "WHERE lead_id IN (" + due + dialect.forUpdateSkipLocked() + ") "
+                            + "RETURNING lead_id, generation, attempts")
+                    .bind("worker", worker).bind("expires", expires).bind("now", now).bind("limit", limit)
+                    .map((rs, ctx) -> new Claimed(rs.getString("lead_id"), rs.getLong("generation"), rs.getInt("attempts")))
+                    .list();
+        }
+        // No UPDATE ... RETURNING: lock the rows, then claim exactly those, in the caller's transaction.
+        List<Claimed> claimed = h.createQuery("SELECT lead_id, generation, attempts FROM aurora_lead_sync "
+                        + "WHERE due_at <= :now AND (claimed_by IS NULL OR claim_expires_at < :now) "
+                        + "ORDER BY due_at LIMIT :limit" + dialect.forUpdateSkipLocked())
+                .bind("now", now).bind("limit", limit)
+                .map((rs, ctx) -> new Claimed(rs.getString("lead_id"), rs.getLong("generation"), rs.getInt("attempts")))
+                .list();
+        if (!claimed.isEmpty()) {
+            h.createUpdate("UPDATE aurora_lead_sync SET claimed_by = :worker, claim_expires_at = :expires "
+                            + "WHERE lead_id IN (<ids>)")
+                    .bind("worker", worker).bind("expires", expires)
+                    .bindList("ids", claimed.stream().map(Claimed::leadId).toList()).execute();
+        }
+        return claimed;
+    }
+
+    /** Removes the row if no request arrived since the claim; false when one did. */
+    public boolean deleteIfUnchanged(Handle h, String leadId, long generation) {
+        return h.createUpdate("DELETE FROM aurora_lead_sync WHERE lead_id = :id AND generation = :gen")
+                .bind("id", leadId).bind("gen", generation).execute() > 0;
+    }
+
+    /** Releases a completed claim whose lead got a newer request: due again, with a clean slate. */
+    public void releaseCompleted(Handle h, String leadId, String worker) {
+        h.createUpdate("UPDATE aurora_lead_sync SET claimed_by = NULL, claim_expires_at = NULL, attempts = 0, "
+                        + "last_error = NULL WHERE lead_id = :id AND claimed_by = :worker")
+                .bind("id", leadId).bind("worker", worker).execute();
+    }
+
+    /** Records a failed fetch: released, due again at {@code dueAt}, the error visible. */
+    public void fail(Handle h, String leadId, String worker, int attempts, String error, long dueAt) {
+        h.createUpdate("UPDATE aurora_lead_sync SET attempts = :attempts, "
+                        + "last_error = :error, due_at = :due, claimed_by = NULL, claim_expires_at = NULL "
+                        + "WHERE lead_id = :id AND claimed_by = :worker")
+                .bind("attempts", attempts).bind("error", error).bind("due", dueAt)
+                .bind("id", leadId).bind("worker", worker).execute();
+    }
+
+    /** Gives a claim back untouched, due at {@code dueAt}. */
+    public void giveBack(Handle h, String leadId, String worker, long dueAt) {
+        h.createUpdate("UPDATE aurora_lead_sync SET claimed_by = NULL, "
+                        + "claim_expires_at = NULL, due_at = :due WHERE lead_id = :id AND claimed_by = :worker")
+                .bind("due", dueAt).bind("id", leadId).bind("worker", worker).execute();
+    }
+
+    public Counts counts(Handle h, long now) {
+        return h.createQuery("SELECT COUNT(*) AS pending, "
+                        + "COALESCE(SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) AS failing, "
+                        + "COALESCE(SUM(CASE WHEN claimed_by IS NOT NULL AND claim_expires_at >= :now THEN 1 ELSE 0 END), 0) AS claimed "
+                        + "FROM aurora_lead_sync")
+                .bind("now", now)
+                .map((rs, ctx) -> new Counts(rs.getLong("pending"), rs.getLong("failing"), rs.getLong("claimed")))
+                .one();
+    }
+}
