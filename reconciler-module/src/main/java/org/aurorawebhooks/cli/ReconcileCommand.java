@@ -10,6 +10,7 @@ import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.reconcile.Reconciler;
 import org.aurorawebhooks.reconcile.RunReport;
+import org.aurorawebhooks.reconcile.RunTrigger;
 import org.aurorawebhooks.store.Database;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,11 +41,10 @@ final class ReconcileCommand implements Callable<Integer> {
         CliContext.requireApi(settings);
         Duration window = since == null ? settings.lookback() : parseDuration(spec.commandLine(), since);
         PrintWriter out = spec.commandLine().getOut();
-        try (Database database = CliContext.openDatabase(settings)) {
-            AuroraApi api = AuroraApi.create(settings);
+        try (Database database = CliContext.openDatabase(settings); AuroraApi api = AuroraApi.create(settings)) {
             Reconciler reconciler = new Reconciler(database, api, Clock.systemUTC());
             ProgressPrinter progress = new ProgressPrinter(out, System.console() != null);
-            RunReport report = reconciler.run("cli", window, dryRun, progress);
+            RunReport report = reconciler.run(RunTrigger.CLI, window, dryRun, progress);
             progress.finish();
             out.print(report.summary());
             out.flush();
