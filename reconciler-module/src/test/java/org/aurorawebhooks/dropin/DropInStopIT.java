@@ -28,8 +28,10 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.aurorawebhooks.simulator.SimulatedAurora;
-import org.junit.jupiter.api.Test;
+import org.aurorawebhooks.testing.TestDatabases;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Stopping a webapp with the drop-in jar, the lead sync and the reconcile schedule on, while a reconcile
@@ -41,7 +43,9 @@ class DropInStopIT {
 
     static {
         try {
-            Class.forName("org.sqlite.JDBC"); // see DropInDeploymentIT: register the test's own driver first
+            // See DropInDeploymentIT: register the test's own drivers before a webapp's context loader can.
+            Class.forName("org.sqlite.JDBC");
+            Class.forName("org.postgresql.Driver");
         } catch (ClassNotFoundException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -49,6 +53,7 @@ class DropInStopIT {
 
     @TempDir
     Path root;
+    private String db;
 
     /** Collects what Tomcat's class loader says about a stopping webapp (it warns of threads left running). */
     private static final class Captured extends Handler {
@@ -75,12 +80,8 @@ class DropInStopIT {
         }
     }
 
-    private String db() {
-        return "jdbc:sqlite:" + root.resolve("shop-events.db");
-    }
-
     private List<String> column(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(db()); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(db); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             List<String> out = new ArrayList<>();
             while (rs.next()) {
@@ -106,8 +107,13 @@ class DropInStopIT {
         throw new AssertionError("timed out waiting for " + what);
     }
 
-    @Test
-    void stoppingTheWebappDuringAReconcileLeavesNoThreadRecordsTheRunInterruptedAndFreesTheLock() throws Exception {
+    /** On SQLite the schedule keeps its triggers in memory; on PostgreSQL Quartz runs clustered on the database. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void stoppingTheWebappDuringAReconcileLeavesNoThreadRecordsTheRunInterruptedAndFreesTheLock(String database)
+            throws Exception {
+        db = database.equals("sqlite") ? "jdbc:sqlite:" + root.resolve("shop-events.db")
+                : TestDatabases.freshPostgres().get("aurora.db.url");
         Captured tomcatWarnings = new Captured();
         Logger loaderLog = Logger.getLogger("org.apache.catalina.loader");
         loaderLog.addHandler(tomcatWarnings);
@@ -116,6 +122,7 @@ class DropInStopIT {
             aurora.seedLeads(400);
             aurora.delay(20); // a pass of 400 fetches takes long enough to be stopped in the middle
             Map<String, String> params = HostWebapp.sqliteConfig(root);
+            params.put("aurora.db.url", db);
             params.put("aurora.api.base-url", aurora.baseUrl());
             params.put("aurora.api.tenant-id", aurora.tenantId());
             params.put("aurora.api.token", aurora.token());
