@@ -3,6 +3,7 @@ package org.aurorawebhooks.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
@@ -273,7 +274,7 @@ class ReconcileCommandTest {
             assertTrue(real.out().contains("not found        1"), real.out());
             assertTrue(bed.leadRow(created).isPresent());
             assertNotNull(bed.leadRow(deleted).orElseThrow().get("gone_at"));
-            assertTrue(bed.leadRow(unchanged).orElseThrow().get("gone_at") == null);
+            assertNull(bed.leadRow(unchanged).orElseThrow().get("gone_at"));
 
             // Again: the deleted lead is already gone now, so Aurora's 404 changes nothing.
             CliRun dryAgain = CliRun.run(bed.config, "reconcile", "--dry-run");
