@@ -1,5 +1,8 @@
 package org.aurorawebhooks.api;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,15 +18,25 @@ public final class RateBudget {
 
     private final int requestsPerMinute;
     private final long intervalNanos;
-    private long nextFree = System.nanoTime();
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private long nextFree;
 
     public RateBudget(int requestsPerMinute) {
+        this(requestsPerMinute, MonotonicClock.INSTANCE, Sleeper.SYSTEM);
+    }
+
+    /** A budget on the given time (tests move a settable clock with their {@code sleeper}). */
+    public RateBudget(int requestsPerMinute, Clock clock, Sleeper sleeper) {
         if (requestsPerMinute <= 0) {
             throw new IllegalArgumentException("requestsPerMinute must be positive: " + requestsPerMinute);
         }
         this.requestsPerMinute = requestsPerMinute;
         // Round up: a permit a nanosecond early could be the one a sliding window refuses.
         this.intervalNanos = (60_000_000_000L + requestsPerMinute - 1) / requestsPerMinute;
+        this.clock = java.util.Objects.requireNonNull(clock, "clock == null");
+        this.sleeper = java.util.Objects.requireNonNull(sleeper, "sleeper == null");
+        this.nextFree = nanos(clock.instant());
     }
 
     /**
@@ -40,20 +53,36 @@ public final class RateBudget {
 
     /** Blocks until the next permit is due. */
     public void acquire() throws InterruptedException {
-        long slot;
-        synchronized (this) {
-            long now = System.nanoTime();
-            slot = Math.max(now, nextFree);
-            nextFree = slot + intervalNanos;
-        }
-        long wait = slot - System.nanoTime();
-        if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        }
+        acquire(null);
     }
 
-    /** Holds every caller back for {@code millis}: Aurora said Retry-After. */
-    public synchronized void pauseFor(long millis) {
-        nextFree = Math.max(nextFree, System.nanoTime() + millis * 1_000_000);
+    /**
+     * Blocks until the next permit is due, unless it would be due only after {@code deadline}: then it
+     * takes none and returns false at once.
+     */
+    public boolean acquire(Instant deadline) throws InterruptedException {
+        long slot;
+        synchronized (this) {
+            long now = nanos(clock.instant());
+            slot = Math.max(now, nextFree);
+            if (deadline != null && slot > nanos(deadline)) {
+                return false;
+            }
+            nextFree = slot + intervalNanos;
+        }
+        long wait = slot - nanos(clock.instant());
+        if (wait > 0) {
+            sleeper.sleep(Duration.ofNanos(wait));
+        }
+        return true;
+    }
+
+    /** Holds every caller back for {@code wait}: Aurora said Retry-After. */
+    public synchronized void pauseFor(Duration wait) {
+        nextFree = Math.max(nextFree, nanos(clock.instant()) + wait.toNanos());
+    }
+
+    private static long nanos(Instant i) {
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 }

@@ -10,6 +10,7 @@ import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.reconcile.Reconciler;
 import org.aurorawebhooks.reconcile.RunReport;
+import org.aurorawebhooks.reconcile.RunTrigger;
 import org.aurorawebhooks.store.Database;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,11 +43,10 @@ final class ReconcileCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println(CliContext.databaseLine(settings));
         out.flush();
-        try (Database database = CliContext.openDatabase(settings)) {
-            AuroraApi api = AuroraApi.create(settings);
+        try (Database database = CliContext.openDatabase(settings); AuroraApi api = AuroraApi.create(settings)) {
             Reconciler reconciler = new Reconciler(database, api, Clock.systemUTC());
             ProgressPrinter progress = new ProgressPrinter(out, System.console() != null);
-            RunReport report = reconciler.run("cli", window, dryRun, progress);
+            RunReport report = reconciler.run(RunTrigger.CLI, window, dryRun, progress);
             progress.finish();
             out.print(report.summary());
             out.flush();

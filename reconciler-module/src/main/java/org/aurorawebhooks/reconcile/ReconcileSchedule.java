@@ -43,11 +43,16 @@ public final class ReconcileSchedule implements AutoCloseable {
     private static final String RECONCILER = "aurora.reconciler";
     private static final String LOOKBACK = "aurora.lookback";
 
+    /** How long stopping waits for a pass to record itself interrupted and for Quartz's threads to end. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+
     private final Scheduler scheduler;
+    private final Reconciler reconciler;
     private final String providerKey;
 
-    private ReconcileSchedule(Scheduler scheduler, String providerKey) {
+    private ReconcileSchedule(Scheduler scheduler, Reconciler reconciler, String providerKey) {
         this.scheduler = scheduler;
+        this.reconciler = reconciler;
         this.providerKey = providerKey;
     }
 
@@ -101,7 +106,7 @@ public final class ReconcileSchedule implements AutoCloseable {
             log.info("aurora-webhooks: reconcile scheduled on \"{}\" ({}), next run at {}", cron,
                     delegate.isPresent() ? "Quartz clustered on the database" : "in memory",
                     trigger.getNextFireTime());
-            return new ReconcileSchedule(scheduler, providerKey);
+            return new ReconcileSchedule(scheduler, reconciler, providerKey);
         } catch (SchedulerException e) {
             if (providerKey != null) {
                 SharedDataSource.unregister(providerKey);
@@ -148,16 +153,31 @@ public final class ReconcileSchedule implements AutoCloseable {
     }
 
     /**
-     * Stops the schedule without waiting for a pass in progress: a pass can take hours at Aurora's rate
-     * limit, and an undeploy or Ctrl-C must not. The abandoned pass is safe to lose: the next one marks
-     * it interrupted and redoes its work.
+     * Stops the schedule and every thread it started. A pass in progress is interrupted rather than
+     * waited for (at Aurora's rate limit a pass can take hours, and an undeploy or Ctrl-C must not): it
+     * records itself {@code interrupted} and releases the lock, and the next pass redoes its work. Then
+     * Quartz stops, and its threads (scheduler, worker, cluster check-in, misfire handler) are joined, so
+     * a stopping webapp leaves none behind.
      */
     @Override
     public void close() {
+        boolean passEnded = reconciler.stop(STOP_WAIT);
         try {
-            scheduler.shutdown(false);
+            String ownThreads = "QuartzScheduler_" + scheduler.getSchedulerName() + "-" + scheduler.getSchedulerInstanceId();
+            // With the job ended this joins the scheduler and worker threads; a job that would not stop is not waited for.
+            scheduler.shutdown(passEnded);
+            // The clustered job store's check-in and misfire threads are only told to stop: join them too.
+            long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                long left = deadline - System.nanoTime();
+                if (t.getName().startsWith(ownThreads) && left > 0) {
+                    t.join(Math.max(1, left / 1_000_000));
+                }
+            }
         } catch (SchedulerException e) {
             log.warn("aurora-webhooks: stopping the reconcile schedule failed: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             if (providerKey != null) {
                 SharedDataSource.unregister(providerKey);
@@ -174,13 +194,15 @@ public final class ReconcileSchedule implements AutoCloseable {
             try {
                 reconciler = (Reconciler) context.getScheduler().getContext().get(RECONCILER);
                 Duration lookback = (Duration) context.getScheduler().getContext().get(LOOKBACK);
-                RunReport report = reconciler.run("schedule", context.getScheduledFireTime().toInstant(), lookback, false,
-                        Progress.Listener.NONE);
+                RunReport report = reconciler.run(RunTrigger.SCHEDULE, context.getScheduledFireTime().toInstant(), lookback,
+                        false, Progress.Listener.NONE);
                 log.info("aurora-webhooks: scheduled {}", report.summary());
+            } catch (ReconcileInterruptedException e) {
+                log.info("aurora-webhooks: scheduled reconcile stopped: {}", e.getMessage());
             } catch (ReconcileLockedException e) {
                 log.info("aurora-webhooks: scheduled reconcile skipped: {}", e.getMessage());
                 try {
-                    reconciler.recordSkipped("schedule", context.getScheduledFireTime().toInstant(), e.getMessage());
+                    reconciler.recordSkipped(RunTrigger.SCHEDULE, context.getScheduledFireTime().toInstant(), e.getMessage());
                 } catch (RuntimeException recordFailure) {
                     log.warn("aurora-webhooks: could not record the skipped run: {}", recordFailure.getMessage());
                 }

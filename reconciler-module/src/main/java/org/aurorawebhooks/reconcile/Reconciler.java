@@ -14,9 +14,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.api.AuroraApiException;
+import org.aurorawebhooks.api.AuroraApiInterruptedException;
 import org.aurorawebhooks.api.AuroraAuthenticationException;
+import org.aurorawebhooks.api.AuroraUnknownTenantException;
+import org.aurorawebhooks.catalog.EventCatalog;
+import org.aurorawebhooks.catalog.EventType;
+import org.aurorawebhooks.internal.DaemonThreads;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.store.Dialect;
 import org.aurorawebhooks.sync.LeadStore;
@@ -36,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *       marks them gone.</li>
  * </ol>
  * Every pass is one row in {@code aurora_reconcile_runs}; a lease lock keeps two passes from overlapping,
- * and a pass killed at any moment leaves nothing half-done that the next one does not redo.
+ * and a pass killed at any moment leaves nothing half-done that the next one does not redo. A 404 on the
+ * listing (an unknown tenant) stops the pass before it changes anything. {@link #stop} interrupts the
+ * passes in progress, which record themselves {@code interrupted} and release the lock.
  * Thread-safe: concurrent calls simply find the lock held.
  */
 public final class Reconciler {
@@ -48,14 +59,18 @@ public final class Reconciler {
     private static final int MAX_REPORTED_FAILURES = 20;
     /** Fetched leads are stored this many to a transaction. */
     private static final int WRITE_BATCH = 50;
-    private static final List<String> LEAD_EVENTS = List.of("lead_created", "lead_changed", "lead_converted",
-            "lead_solar_estimation_job_completed");
+    /** The catalogue's lead events: the deliveries that make a lead "recently touched". */
+    private static final List<String> LEAD_EVENTS = EventCatalog.aurora().events().stream()
+            .filter(EventType::isLeadEvent).map(EventType::name).toList();
 
     private final Database database;
     private final AuroraApi api;
     private final LeadStore leads;
     private final LeadSyncQueue queue;
     private final Clock clock;
+    /** The threads running a pass now, so {@link #stop} can interrupt them; guarded by itself. */
+    private final Set<Thread> passes = new HashSet<>();
+    private volatile boolean stopping;
 
     public Reconciler(Database database, AuroraApi api, Clock clock) {
         this.database = database;
@@ -68,18 +83,38 @@ public final class Reconciler {
     /**
      * Runs one pass now.
      *
-     * @param trigger who asked: {@code cli}, {@code schedule}, ...
+     * @param trigger who asked
      * @param since how far back "recently touched" reaches
      * @param dryRun fetch and compare, but change nothing in the store
      * @throws ReconcileLockedException when another pass holds the lock
      * @throws AuroraAuthenticationException when Aurora refuses the token (the run is recorded as failed)
+     * @throws AuroraUnknownTenantException when Aurora does not know the tenant (recorded as failed, nothing changed)
+     * @throws ReconcileInterruptedException when {@link #stop} stopped it (recorded as interrupted)
      */
-    public RunReport run(String trigger, Duration since, boolean dryRun, Progress.Listener progress) {
+    public RunReport run(RunTrigger trigger, Duration since, boolean dryRun, Progress.Listener progress) {
         return run(trigger, null, since, dryRun, progress);
     }
 
-    /** As {@link #run(String, Duration, boolean, Progress.Listener)}, for the schedule's fire time. */
-    RunReport run(String trigger, Instant scheduledFor, Duration since, boolean dryRun, Progress.Listener progress) {
+    /** As {@link #run(RunTrigger, Duration, boolean, Progress.Listener)}, for the schedule's fire time. */
+    RunReport run(RunTrigger trigger, Instant scheduledFor, Duration since, boolean dryRun, Progress.Listener progress) {
+        synchronized (passes) {
+            if (stopping) {
+                throw new ReconcileInterruptedException("the reconciler is stopping; no new pass starts", null);
+            }
+            passes.add(Thread.currentThread());
+        }
+        try {
+            return locked(trigger, scheduledFor, since, dryRun, progress);
+        } finally {
+            synchronized (passes) {
+                passes.remove(Thread.currentThread());
+                passes.notifyAll();
+            }
+        }
+    }
+
+    private RunReport locked(RunTrigger trigger, Instant scheduledFor, Duration since, boolean dryRun,
+                             Progress.Listener progress) {
         database.ensureMigrated();
         String holder = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
         LeaseLock lock = new LeaseLock(database, clock, "reconcile", holder, LOCK_LEASE);
@@ -89,12 +124,9 @@ public final class Reconciler {
         }
         // Renewed by a heartbeat of its own, so a single slow API call (a long 429 storm) never lets the
         // lease run out under a pass that is still alive.
-        java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.ScheduledExecutorService heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "aurora-reconcile-lock");
-            t.setDaemon(true);
-            return t;
-        });
+        AtomicBoolean lost = new AtomicBoolean();
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("reconcile-lock"));
         heartbeat.scheduleAtFixedRate(() -> {
             try {
                 if (!lock.renew()) {
@@ -103,12 +135,58 @@ public final class Reconciler {
             } catch (RuntimeException e) {
                 log.warn("aurora-webhooks: could not renew the reconcile lock: {}", e.getMessage());
             }
-        }, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        boolean interrupted = false;
         try {
             return new Pass(trigger, scheduledFor, since, dryRun, progress, lost).execute();
         } finally {
+            // Recording and releasing need the database: do it with the interrupt flag down (a pool
+            // refuses an interrupted thread a connection), then raise it again for the caller.
+            interrupted = Thread.interrupted();
             heartbeat.shutdownNow();
-            lock.release();
+            try {
+                heartbeat.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            try {
+                lock.release();
+            } catch (RuntimeException e) {
+                log.warn("aurora-webhooks: could not release the reconcile lock (its lease frees it within {}): {}",
+                        LOCK_LEASE, e.getMessage());
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Stops the passes in progress: interrupts them and waits up to {@code wait} for each to record
+     * itself {@code interrupted} and release the lock. No pass starts afterwards. Safe to call twice.
+     *
+     * @return true when no pass is running any more
+     */
+    public boolean stop(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (passes) {
+            stopping = true;
+            for (Thread t : passes) {
+                t.interrupt();
+            }
+            try {
+                long left;
+                while (!passes.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                    passes.wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!passes.isEmpty()) {
+                log.warn("aurora-webhooks: a reconcile pass did not stop within {}; its lease frees the lock within {}",
+                        wait, LOCK_LEASE);
+            }
+            return passes.isEmpty();
         }
     }
 
@@ -116,13 +194,13 @@ public final class Reconciler {
      * Records a pass that did not start because another held the lock, so that an operator (and the
      * cluster test) can see every fire time of the schedule and what became of it.
      */
-    void recordSkipped(String trigger, Instant scheduledFor, String reason) {
+    void recordSkipped(RunTrigger trigger, Instant scheduledFor, String reason) {
         Dialect d = database.dialect();
         Instant now = clock.instant();
         database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO aurora_reconcile_runs (started_at, ended_at, "
                         + "trigger_type, scheduled_for, outcome, since_window, dry_run, error) "
-                        + "VALUES (:now, :now, :trigger, :scheduled, 'skipped', '', :dry, :reason)")
-                .bind("now", d.timestamp(now)).bind("trigger", trigger).bind("scheduled", d.timestamp(scheduledFor))
+                        + "VALUES (:now, :now, :trigger, :scheduled, :outcome, '', :dry, :reason)")
+                .bind("now", d.timestamp(now)).bind("trigger", trigger.stored()).bind("outcome", RunOutcome.SKIPPED.stored()).bind("scheduled", d.timestamp(scheduledFor))
                 .bind("dry", false).bind("reason", reason).execute());
     }
 
@@ -150,12 +228,12 @@ public final class Reconciler {
 
     /** The state of one pass. */
     private final class Pass {
-        private final String trigger;
+        private final RunTrigger trigger;
         private final Instant scheduledFor;
         private final Duration since;
         private final boolean dryRun;
         private final Progress.Listener progress;
-        private final java.util.concurrent.atomic.AtomicBoolean lockLost;
+        private final AtomicBoolean lockLost;
         private final Instant started = clock.instant();
         private final long callsAtStart;
         private final long throttledAtStart;
@@ -165,15 +243,17 @@ public final class Reconciler {
         private long lastProgress;
         private long done;
         private long total;
+        // Every checked lead lands in exactly one category: checked is their sum (see tally).
         private int checked;
         private int createdMissed;
         private int changedMissed;
         private int unchanged;
         private int gone;
+        private int notFound;
         private int failed;
 
-        Pass(String trigger, Instant scheduledFor, Duration since, boolean dryRun, Progress.Listener progress,
-             java.util.concurrent.atomic.AtomicBoolean lockLost) {
+        Pass(RunTrigger trigger, Instant scheduledFor, Duration since, boolean dryRun, Progress.Listener progress,
+             AtomicBoolean lockLost) {
             this.trigger = trigger;
             this.scheduledFor = scheduledFor;
             this.since = since;
@@ -187,7 +267,7 @@ public final class Reconciler {
         RunReport execute() {
             closeInterruptedRuns();
             long runId = insertRun();
-            String outcome = "failed";
+            RunOutcome outcome = RunOutcome.FAILED;
             String error = null;
             try {
                 Set<String> touched = touchedLeads(started.minus(since));
@@ -206,12 +286,18 @@ public final class Reconciler {
                     }
                 }
                 flush();
-                outcome = failed == 0 ? "succeeded" : "completed_with_failures";
+                outcome = failed == 0 ? RunOutcome.SUCCEEDED : RunOutcome.COMPLETED_WITH_FAILURES;
                 return report(runId, outcome);
-            } catch (RuntimeException e) { // a refused token, the database, a lost lock: recorded, then reported
+            } catch (RuntimeException e) { // a refused token, the database, a lost lock, a stop: recorded, then reported
                 error = e.getMessage();
+                if (stopping || e instanceof AuroraApiInterruptedException || Thread.currentThread().isInterrupted()) {
+                    outcome = RunOutcome.INTERRUPTED;
+                    error = "stopped before its end (the webapp or the schedule stopped); the next pass redoes it";
+                    throw new ReconcileInterruptedException("reconcile run " + runId + " was interrupted: " + error, e);
+                }
                 throw e;
             } finally {
+                boolean interrupted = Thread.interrupted(); // the database calls below must not see it
                 if (!toStore.isEmpty()) {
                     try {
                         flush(); // keep what was fetched before the failure
@@ -220,12 +306,15 @@ public final class Reconciler {
                     }
                 }
                 finishRun(runId, outcome, error);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 
-        private RunReport report(long runId, String outcome) {
+        private RunReport report(long runId, RunOutcome outcome) {
             return new RunReport(runId, started, clock.instant(), trigger, outcome, dryRun, checked, createdMissed,
-                    changedMissed, unchanged, gone, failed, api.stats().calls() - callsAtStart,
+                    changedMissed, unchanged, gone, notFound, failed, api.stats().calls() - callsAtStart,
                     api.stats().throttled() - throttledAtStart, List.copyOf(failures));
         }
 
@@ -235,13 +324,13 @@ public final class Reconciler {
                 return;
             }
             try {
-                Optional<ObjectNode> fetched = api.retrieveLead(leadId);
-                checked++;
+                Optional<ObjectNode> fetched = api.retrieveLead(leadId); // a 404 here: the tenant is known good
                 if (fetched.isEmpty()) {
-                    boolean wasKnown = !leads.known(List.of(leadId)).isEmpty();
-                    if (wasKnown && (dryRun || leads.markGone(leadId, clock.instant()))) {
-                        gone++;
-                    }
+                    LeadStore.Known known = leads.known(List.of(leadId)).get(leadId);
+                    boolean live = known != null && !known.gone();
+                    // The real run counts what markGone changed, the dry run what it would change: the same
+                    // leads, since nothing else marks a lead gone between the read and the write.
+                    tally(live && (dryRun || leads.markGone(leadId, clock.instant())) ? Category.GONE : Category.NOT_FOUND);
                     return;
                 }
                 if (dryRun) {
@@ -252,10 +341,10 @@ public final class Reconciler {
                         flush();
                     }
                 }
-            } catch (AuroraAuthenticationException e) {
-                throw e;
+            } catch (AuroraAuthenticationException | AuroraUnknownTenantException | AuroraApiInterruptedException e) {
+                throw e; // the whole pass is wrong or stopping, not this lead
             } catch (AuroraApiException | IllegalArgumentException e) {
-                failed++;
+                tally(Category.FAILED);
                 if (failures.size() < MAX_REPORTED_FAILURES) {
                     failures.add("lead " + leadId + ": " + e.getMessage());
                 }
@@ -282,14 +371,27 @@ public final class Reconciler {
         private void count(LeadStore.Outcome outcome, String leadId) {
             switch (outcome) {
                 case CREATED -> {
-                    createdMissed++;
+                    tally(Category.CREATED_MISSED);
                     log.info("aurora-webhooks: reconcile found lead {} whose lead_created never arrived", leadId);
                 }
-                case CHANGED -> changedMissed++;
-                case UNCHANGED -> unchanged++;
+                case CHANGED -> tally(Category.CHANGED_MISSED);
+                case UNCHANGED -> tally(Category.UNCHANGED);
             }
         }
 
+        private void tally(Category category) {
+            checked++;
+            switch (category) {
+                case CREATED_MISSED -> createdMissed++;
+                case CHANGED_MISSED -> changedMissed++;
+                case UNCHANGED -> unchanged++;
+                case GONE -> gone++;
+                case NOT_FOUND -> notFound++;
+                case FAILED -> failed++;
+            }
+        }
+
+        /** What {@link LeadStore#upsertAll} would answer for the lead, without writing. */
         private LeadStore.Outcome compare(ObjectNode lead) {
             String id = lead.path("id").asText();
             LeadStore.Known known = leads.known(List.of(id)).get(id);
@@ -300,7 +402,10 @@ public final class Reconciler {
                     ? LeadStore.Outcome.UNCHANGED : LeadStore.Outcome.CHANGED;
         }
 
-        /** @return true when the listing was read to its end */
+        /**
+         * @return true when the listing was read to its end
+         * @throws AuroraUnknownTenantException on a 404: before anything changed if it is the first page
+         */
         private boolean pageThroughListing(Set<String> listed) {
             for (int page = 1; ; page++) {
                 List<ObjectNode> items = api.listLeads(page, PER_PAGE).leads();
@@ -325,8 +430,7 @@ public final class Reconciler {
                         refetch(id);
                     } else {
                         handled.add(id);
-                        checked++;
-                        unchanged++;
+                        tally(Category.UNCHANGED);
                     }
                 }
                 if (items.size() < PER_PAGE) {
@@ -354,6 +458,9 @@ public final class Reconciler {
             long now = clock.millis();
             if (lockLost.get()) {
                 throw new IllegalStateException("lost the reconcile lock (its lease ran out); stopping this pass");
+            }
+            if (stopping || Thread.currentThread().isInterrupted()) {
+                throw new ReconcileInterruptedException("stopping", null);
             }
             if (now - lastProgress >= 200) {
                 lastProgress = now;
@@ -394,8 +501,10 @@ public final class Reconciler {
         /** A pass killed earlier left its row 'running'; holding the lock proves it is not. */
         private void closeInterruptedRuns() {
             Dialect d = database.dialect();
-            database.jdbi().useHandle(h -> h.createUpdate("UPDATE aurora_reconcile_runs SET outcome = 'interrupted', "
-                    + "ended_at = :now WHERE outcome = 'running'").bind("now", d.timestamp(clock.instant())).execute());
+            database.jdbi().useHandle(h -> h.createUpdate("UPDATE aurora_reconcile_runs SET outcome = :interrupted, "
+                            + "ended_at = :now WHERE outcome = :running")
+                    .bind("interrupted", RunOutcome.INTERRUPTED.stored()).bind("running", RunOutcome.RUNNING.stored())
+                    .bind("now", d.timestamp(clock.instant())).execute());
         }
 
         private long insertRun() {
@@ -403,22 +512,25 @@ public final class Reconciler {
             // Generated keys, not RETURNING: MySQL has no INSERT ... RETURNING.
             return database.jdbi().withHandle(h -> h.createUpdate("INSERT INTO aurora_reconcile_runs "
                             + "(started_at, trigger_type, scheduled_for, outcome, since_window, dry_run) "
-                            + "VALUES (:started, :trigger, :scheduled, 'running', :since, :dry)")
-                    .bind("started", d.timestamp(started)).bind("trigger", trigger)
-                    .bind("scheduled", d.timestamp(scheduledFor)).bind("since", since.toString())
-                    .bind("dry", dryRun).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+                            + "VALUES (:started, :trigger, :scheduled, :outcome, :since, :dry)")
+                    .bind("started", d.timestamp(started)).bind("trigger", trigger.stored())
+                    .bind("scheduled", d.timestamp(scheduledFor)).bind("outcome", RunOutcome.RUNNING.stored())
+                    .bind("since", since.toString()).bind("dry", dryRun)
+                    .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
         }
 
-        private void finishRun(long runId, String outcome, String error) {
+        private void finishRun(long runId, RunOutcome outcome, String error) {
             Dialect d = database.dialect();
             try {
                 database.jdbi().useHandle(h -> h.createUpdate("UPDATE aurora_reconcile_runs SET ended_at = :ended, "
                                 + "outcome = :outcome, checked = :checked, created_missed = :created, "
-                                + "changed_missed = :changed, unchanged = :unchanged, gone = :gone, failed = :failed, "
+                                + "changed_missed = :changed, unchanged = :unchanged, gone = :gone, "
+                                + "not_found = :notFound, failed = :failed, "
                                 + "api_calls = :calls, throttled = :throttled, error = :error WHERE id = :id")
-                        .bind("ended", d.timestamp(clock.instant())).bind("outcome", outcome).bind("checked", checked)
-                        .bind("created", createdMissed).bind("changed", changedMissed).bind("unchanged", unchanged)
-                        .bind("gone", gone).bind("failed", failed).bind("calls", api.stats().calls() - callsAtStart)
+                        .bind("ended", d.timestamp(clock.instant())).bind("outcome", outcome.stored())
+                        .bind("checked", checked).bind("created", createdMissed).bind("changed", changedMissed)
+                        .bind("unchanged", unchanged).bind("gone", gone).bind("notFound", notFound)
+                        .bind("failed", failed).bind("calls", api.stats().calls() - callsAtStart)
                         .bind("throttled", api.stats().throttled() - throttledAtStart)
                         .bind("error", error == null ? null : error.length() > 1900 ? error.substring(0, 1900) : error)
                         .bind("id", runId).execute());
@@ -427,4 +539,7 @@ public final class Reconciler {
             }
         }
     }
+
+    /** The one category each checked lead is counted in. */
+    private enum Category { CREATED_MISSED, CHANGED_MISSED, UNCHANGED, GONE, NOT_FOUND, FAILED }
 }

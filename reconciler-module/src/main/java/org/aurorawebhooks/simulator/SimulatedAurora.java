@@ -126,6 +126,7 @@ public final class SimulatedAurora implements AutoCloseable {
     private final AtomicInteger webhookIds = new AtomicInteger();
     private final ArrayDeque<Long> window = new ArrayDeque<>();
     private final Set<String> forcedNotFound = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> failingLeads = new ConcurrentHashMap<>();
     private final AtomicInteger failNext = new AtomicInteger();
     private volatile int failStatus = 503;
     private final AtomicInteger malformedNext = new AtomicInteger();
@@ -487,6 +488,11 @@ public final class SimulatedAurora implements AutoCloseable {
         forcedNotFound.add(leadId);
     }
 
+    /** Retrieve Lead answers {@code status} for this lead, every time. */
+    public void failLead(String leadId, int status) {
+        failingLeads.put(leadId, status);
+    }
+
     // ---- counters --------------------------------------------------------------------------------
 
     /** API requests received (429s included). */
@@ -743,6 +749,11 @@ public final class SimulatedAurora implements AutoCloseable {
 
     private void retrieveLead(HttpExchange ex, String id) throws IOException {
         retrieveCalls.incrementAndGet();
+        Integer failure = failingLeads.get(id);
+        if (failure != null) {
+            send(ex, failure, "{\"error\":\"simulated failure for this lead\"}");
+            return;
+        }
         SimulatedLead lead = forcedNotFound.contains(id) ? null : leads.get(id);
         if (lead == null) {
             send(ex, 404, "{\"error\":\"lead not found\"}");

@@ -65,13 +65,14 @@ public final class LeadStore {
             for (ObjectNode lead : batch) {
                 String id = leadId(lead);
                 String hash = contentHash(lead);
-                String previous = h.createQuery("SELECT content_hash FROM aurora_leads WHERE lead_id = :id")
-                        .bind("id", id).mapTo(String.class).findOne().orElse(null);
+                Map<String, Object> previous = h.createQuery("SELECT content_hash, gone_at FROM aurora_leads WHERE lead_id = :id")
+                        .bind("id", id).mapToMap().findOne().orElse(null);
                 if (previous == null) {
                     insert(h, id, lead, hash, fetchedAt);
                     outcomes.add(Outcome.CREATED);
                 } else {
-                    boolean changed = !previous.equals(hash);
+                    // A lead marked gone that Aurora shows again has changed, whatever its content.
+                    boolean changed = !hash.equals(previous.get("content_hash")) || previous.get("gone_at") != null;
                     update(h, id, lead, hash, fetchedAt, changed);
                     outcomes.add(changed ? Outcome.CHANGED : Outcome.UNCHANGED);
                 }

@@ -1,6 +1,8 @@
 package org.aurorawebhooks.sync;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.config.Key;
 import org.aurorawebhooks.config.Settings;
@@ -21,6 +23,8 @@ public final class LeadSyncExtension implements FilterExtension {
 
     private LeadSyncWorker worker;
     private ReconcileSchedule schedule;
+    /** The extension's API clients: each owns HTTP client threads that stop() must end. */
+    private final List<AuroraApi> clients = new ArrayList<>();
 
     @Override
     public void start(Settings settings, Database database) {
@@ -29,16 +33,32 @@ public final class LeadSyncExtension implements FilterExtension {
                     + "but nothing is fetched from Aurora", Key.API_TENANT_ID.key(), Key.API_TOKEN.key());
             return;
         }
-        // Two clients, one shared rate budget: each keeps its own call counts for its reports.
-        Reconciler reconciler = new Reconciler(database, AuroraApi.create(settings), Clock.systemUTC());
-        if (settings.reconcilerCron().isPresent()) {
-            schedule = ReconcileSchedule.start(database, reconciler, settings.reconcilerCron().get(), settings.lookback());
+        try {
+            // Two clients, one shared rate budget: each keeps its own call counts for its reports.
+            if (settings.reconcilerCron().isPresent()) {
+                Reconciler reconciler = new Reconciler(database, client(settings), Clock.systemUTC());
+                schedule = ReconcileSchedule.start(database, reconciler, settings.reconcilerCron().get(), settings.lookback());
+            }
+            worker = LeadSyncWorker.start(database, client(settings), Clock.systemUTC(), settings.syncWorkers());
+        } catch (RuntimeException e) {
+            stop(); // whatever started must not outlive a failed start
+            throw e;
         }
-        worker = LeadSyncWorker.start(database, AuroraApi.create(settings), Clock.systemUTC(), settings.syncWorkers());
         log.info("aurora-webhooks: lead sync started with {} worker thread(s) against {}", settings.syncWorkers(),
                 settings.apiBaseUrl());
     }
 
+    private AuroraApi client(Settings settings) {
+        AuroraApi api = AuroraApi.create(settings);
+        clients.add(api);
+        return api;
+    }
+
+    /**
+     * Stops everything this extension started and waits for its threads: the sync workers (a fetch in
+     * flight gives its lead back), the schedule (a pass in progress is recorded {@code interrupted} and
+     * releases the lock; Quartz's threads end), then the API clients' HTTP threads.
+     */
     @Override
     public void stop() {
         if (worker != null) {
@@ -49,5 +69,9 @@ public final class LeadSyncExtension implements FilterExtension {
             schedule.close();
             schedule = null;
         }
+        for (AuroraApi api : clients) {
+            api.close();
+        }
+        clients.clear();
     }
 }

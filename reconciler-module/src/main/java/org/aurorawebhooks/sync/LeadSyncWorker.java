@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.api.AuroraApiException;
+import org.aurorawebhooks.api.AuroraApiInterruptedException;
 import org.aurorawebhooks.api.AuroraAuthenticationException;
+import org.aurorawebhooks.api.AuroraUnknownTenantException;
+import org.aurorawebhooks.internal.DaemonThreads;
 import org.aurorawebhooks.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * in {@code aurora_lead_sync}: it survives restarts, and claims with leases keep two workers (threads
  * or nodes) from fetching the same lead at once.
  *
- * <p>A rejected token (401/403) pauses the worker rather than burning through the queue: the leads
- * stay due and are fetched once the token is fixed. Other failures back off per lead, with the
+ * <p>A rejected token (401/403) or an unknown tenant pauses the worker rather than burning through the
+ * queue: the leads stay due and are fetched once the configuration is fixed. A 404 marks a lead gone
+ * only when the tenant is known to exist ({@link AuroraApi#retrieveLead} checks), never because of a
+ * mistyped {@code aurora.api.tenant-id}. Other failures back off per lead, with the
  * error visible in {@code aurora_lead_sync.last_error} and in {@code status}.
  */
 public final class LeadSyncWorker implements AutoCloseable {
@@ -33,11 +38,12 @@ public final class LeadSyncWorker implements AutoCloseable {
     /** How often an idle worker looks for due leads: the bound on delivery-to-row latency. */
     static final long POLL_MILLIS = 200;
     /**
-     * Longer than the longest a fetch can take (the API client gives up on a 429 storm after ten
-     * minutes), so a claim never runs out under a worker that is still fetching; a dead worker's leads
-     * wait this long, or for the next reconcile.
+     * Longer than the longest a claim's work can take: at most two API calls (Retrieve Lead, and the
+     * tenant check a 404 may need), each ending within {@link AuroraApi#MAX_CALL_DURATION} whatever Aurora
+     * answers, plus the database. So a claim never runs out under a worker that is still fetching; a
+     * dead worker's leads wait this long, or for the next reconcile.
      */
-    private static final Duration LEASE = Duration.ofMinutes(15);
+    static final Duration LEASE = AuroraApi.MAX_CALL_DURATION.multipliedBy(3);
     private static final long AUTH_PAUSE_MILLIS = 60_000;
 
     private final Database database;
@@ -58,12 +64,7 @@ public final class LeadSyncWorker implements AutoCloseable {
         this.queue = new LeadSyncQueue(database, clock);
         this.leads = new LeadStore(database);
         this.workerId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        AtomicInteger n = new AtomicInteger();
-        this.threads = Executors.newFixedThreadPool(threadCount, r -> {
-            Thread t = new Thread(r, "aurora-lead-sync-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = Executors.newFixedThreadPool(threadCount, DaemonThreads.named("lead-sync"));
     }
 
     /** Starts {@code threadCount} threads polling the queue. */
@@ -115,6 +116,7 @@ public final class LeadSyncWorker implements AutoCloseable {
             return;
         }
         try {
+            // Empty only when the tenant is known good: a 404 of a mistyped tenant throws instead.
             Optional<ObjectNode> lead = api.retrieveLead(claim.leadId());
             if (lead.isPresent()) {
                 leads.upsert(lead.get(), clock.instant());
@@ -123,7 +125,12 @@ public final class LeadSyncWorker implements AutoCloseable {
             }
             queue.complete(claim, me);
             fetched.incrementAndGet();
-        } catch (AuroraAuthenticationException e) {
+        } catch (AuroraApiInterruptedException e) {
+            // Stopping: hand the lead back for the next start rather than hold it until the lease ends.
+            Thread.interrupted();
+            running = false;
+            giveBackQuietly(claim, me, 0);
+        } catch (AuroraAuthenticationException | AuroraUnknownTenantException e) {
             pausedUntil = clock.millis() + AUTH_PAUSE_MILLIS;
             log.error("aurora-webhooks: lead sync paused for {} s: {}", AUTH_PAUSE_MILLIS / 1000, e.getMessage());
             queue.giveBack(claim, me, AUTH_PAUSE_MILLIS);
@@ -134,11 +141,15 @@ public final class LeadSyncWorker implements AutoCloseable {
         } catch (RuntimeException e) {
             // The database refused the result: hand the lead back rather than sit on it until the lease ends.
             log.warn("aurora-webhooks: storing lead {} failed: {}", claim.leadId(), e.getMessage());
-            try {
-                queue.giveBack(claim, me, 1_000);
-            } catch (RuntimeException ignored) {
-                // the database is down: the lease runs out and another worker takes the lead
-            }
+            giveBackQuietly(claim, me, 1_000);
+        }
+    }
+
+    private void giveBackQuietly(LeadSyncQueue.Claim claim, String me, long delayMillis) {
+        try {
+            queue.giveBack(claim, me, delayMillis);
+        } catch (RuntimeException ignored) {
+            // the database is down: the lease runs out and another worker takes the lead
         }
     }
 
@@ -151,17 +162,19 @@ public final class LeadSyncWorker implements AutoCloseable {
         }
     }
 
-    /** Stops after the fetches in flight; unfinished claims return to the queue when their lease ends. */
+    /**
+     * Stops the threads and waits for them to end: a fetch in flight is interrupted and its lead given
+     * back, due at once, for the next start (or another node).
+     */
     @Override
     public void close() {
         running = false;
-        threads.shutdown();
+        threads.shutdownNow();
         try {
-            if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
-                threads.shutdownNow();
+            if (!threads.awaitTermination(20, TimeUnit.SECONDS)) {
+                log.warn("aurora-webhooks: a lead sync thread did not stop within 20 s");
             }
         } catch (InterruptedException e) {
-            threads.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

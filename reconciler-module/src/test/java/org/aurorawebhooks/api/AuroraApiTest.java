@@ -7,17 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.simulator.SimulatedAurora;
 import org.junit.jupiter.api.Test;
 
 /** The API client against the simulated Aurora over real HTTP. */
 class AuroraApiTest {
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
     private static SimulatedAurora aurora(SimulatedAurora.Options options) throws Exception {
         return SimulatedAurora.start(options.withRequestsPerMinute(60_000).withAutoFire(false));
@@ -124,33 +135,185 @@ class AuroraApiTest {
     }
 
     @Test
-    void budgetAtTheServersLimitIsNeverThrottled() throws Exception {
-        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults().withRequestsPerMinute(600)
-                .withAutoFire(false))) {
-            aurora.seedLeads(10);
-            AuroraApi api = AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
-                    new RateBudget(600), Duration.ofSeconds(5));
-            for (int i = 0; i < 15; i++) {
-                api.listLeads(1, 5);
-            }
-            assertEquals(0, aurora.throttledAnswers());
+    void budgetAtTheServersLimitNeverLetsASlidingMinuteSeeMoreThanTheLimit() throws Exception {
+        FakeTime time = new FakeTime(START);
+        RateBudget budget = new RateBudget(90, time, time);
+        List<Instant> permits = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            budget.acquire();
+            permits.add(time.instant());
         }
+        // The simulator's (and a sliding-window server's) rule: a request passes when fewer than 90
+        // passed in the minute before it, i.e. the 90th permit before it is a full minute old.
+        for (int i = 90; i < permits.size(); i++) {
+            assertFalse(permits.get(i).isBefore(permits.get(i - 90).plus(Duration.ofMinutes(1))),
+                    "permit " + i + " comes less than a minute after permit " + (i - 90));
+        }
+        // ... and no slower than the limit: 400 permits in under 400/90 minutes plus one interval.
+        assertTrue(Duration.between(permits.get(0), permits.get(399)).compareTo(Duration.ofMillis(399 * 666_667L)) <= 0);
     }
 
     @Test
     void clientsOfOneTenantShareOneBudget() {
-        Settings settings = Settings.of(Map.of("aurora.api.base-url", "http://127.0.0.1:9", "aurora.api.tenant-id", "t1",
-                "aurora.api.token", "x"));
-        RateBudget a = RateBudget.shared("http://127.0.0.1:9|t1", 90);
-        assertSame(a, RateBudget.shared("http://127.0.0.1:9|t1", 90));
-        assertEquals(90, AuroraApi.create(settings).requestsPerMinute());
+        String tenant = "t-" + UUID.randomUUID();
+        Settings settings = Settings.of(Map.of("aurora.api.base-url", "http://127.0.0.1:9", "aurora.api.tenant-id", tenant,
+                "aurora.api.token", "x", "aurora.api.requests-per-minute", "90"));
+        // The budget exists already with another rate: a client that made its own would report 90.
+        RateBudget shared = RateBudget.shared("http://127.0.0.1:9|" + tenant, 37);
+        assertSame(shared, RateBudget.shared("http://127.0.0.1:9|" + tenant, 90));
+        try (AuroraApi a = AuroraApi.create(settings); AuroraApi b = AuroraApi.create(settings)) {
+            assertEquals(37, a.requestsPerMinute());
+            assertEquals(37, b.requestsPerMinute());
+        }
     }
 
     @Test
-    void retryAfterAcceptsSecondsAndHttpDates() {
-        assertEquals(7_000, AuroraApi.retryAfterMillis("7"));
-        assertEquals(5_000, AuroraApi.retryAfterMillis(null));
-        assertEquals(0, AuroraApi.retryAfterMillis("Tue, 01 Jan 2019 00:00:00 GMT"));
+    void retryAfterAcceptsSecondsAndHttpDatesAndIsCapped() {
+        FakeTime time = new FakeTime(Instant.parse("2019-01-01T00:00:00Z"));
+        assertEquals(Duration.ofSeconds(7), AuroraApi.retryAfter("7", time));
+        assertEquals(Duration.ofSeconds(5), AuroraApi.retryAfter(null, time));
+        assertEquals(Duration.ofSeconds(30), AuroraApi.retryAfter("Tue, 01 Jan 2019 00:00:30 GMT", time));
+        assertEquals(Duration.ZERO, AuroraApi.retryAfter("Mon, 31 Dec 2018 23:00:00 GMT", time));
+        assertEquals(AuroraApi.MAX_RETRY_AFTER, AuroraApi.retryAfter("86400", time));
+        assertEquals(AuroraApi.MAX_RETRY_AFTER, AuroraApi.retryAfter("Wed, 02 Jan 2019 00:00:00 GMT", time));
+    }
+
+    @Test
+    void endlessLongRetryAftersEndTheCallWithinItsLimitAfterCappedWaits() throws Exception {
+        FakeTime time = new FakeTime(START);
+        try (RawServer server = RawServer.answering("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 86400\r\n"
+                + "Content-Length: 0\r\n\r\n");
+             AuroraApi api = AuroraApi.create(URI.create(server.url()), "t1", "token", new RateBudget(60_000, time, time),
+                     Duration.ofSeconds(5), time, time)) {
+            AuroraApiException e = assertThrows(AuroraApiException.class, () -> api.retrieveLead("x"));
+            assertTrue(e.getMessage().contains("429"), e.getMessage());
+            // Five capped waits fit in the limit, not one wait of a day.
+            long expectedTries = AuroraApi.MAX_CALL_DURATION.dividedBy(AuroraApi.MAX_RETRY_AFTER);
+            assertEquals(new ApiStats(expectedTries, expectedTries), api.stats());
+            List<Duration> longWaits = time.sleeps().stream().filter(d -> d.toSeconds() > 1).toList();
+            assertEquals(java.util.Collections.nCopies((int) expectedTries - 1, AuroraApi.MAX_RETRY_AFTER), longWaits);
+            assertTrue(Duration.between(START, time.instant()).compareTo(AuroraApi.MAX_CALL_DURATION) <= 0,
+                    "the call took " + Duration.between(START, time.instant()));
+        }
+    }
+
+    @Test
+    void connectionRefusedFailsAtOnceNamingTheUrlAndTheKey() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + closedPort;
+        FakeTime time = new FakeTime(START);
+        try (AuroraApi api = AuroraApi.create(URI.create(url), "t1", "token", new RateBudget(60_000, time, time),
+                Duration.ofSeconds(5), time, time)) {
+            AuroraUnreachableException e = assertThrows(AuroraUnreachableException.class, () -> api.listLeads(1, 10));
+            assertEquals("cannot reach Aurora's API at " + url + " (aurora.api.base-url): connection refused", e.getMessage());
+            assertEquals(1, api.stats().calls(), "not retried");
+            assertEquals(List.of(), time.sleeps().stream().filter(d -> d.toMillis() > 1).toList());
+        }
+    }
+
+    @Test
+    void unknownHostFailsAtOnceNamingTheHostAndTheKey() {
+        FakeTime time = new FakeTime(START);
+        try (AuroraApi api = AuroraApi.create(URI.create("http://no-such-host.invalid"), "t1", "token",
+                new RateBudget(60_000, time, time), Duration.ofSeconds(5), time, time)) {
+            AuroraUnreachableException e = assertThrows(AuroraUnreachableException.class, () -> api.listLeads(1, 10));
+            assertEquals("cannot reach Aurora's API at http://no-such-host.invalid (aurora.api.base-url): "
+                    + "unknown host no-such-host.invalid", e.getMessage());
+            assertEquals(1, api.stats().calls(), "not retried");
+        }
+    }
+
+    @Test
+    void otherIoErrorsAreRetriedAndTheFinalMessageNamesTheHostAndTheKey() throws Exception {
+        FakeTime time = new FakeTime(START);
+        try (RawServer server = RawServer.answering(""); // accepts, then closes without a word
+             AuroraApi api = AuroraApi.create(URI.create(server.url()), "t1", "token", new RateBudget(60_000, time, time),
+                     Duration.ofSeconds(5), time, time)) {
+            AuroraApiException e = assertThrows(AuroraApiException.class, () -> api.listLeads(1, 10));
+            assertTrue(e.getMessage().startsWith("GET " + server.url() + "/tenants/t1/leads?page=1&per_page=10 failed "
+                    + "after 5 attempts: IOException"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("(is aurora.api.base-url=" + server.url() + " right?)"), e.getMessage());
+            assertEquals(5, api.stats().calls());
+        }
+    }
+
+    @Test
+    void notFoundLeadIsGoneOnlyWhileTheTenantIsKnownToExist() throws Exception {
+        FakeTime time = new FakeTime(START);
+        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults());
+             AuroraApi api = AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
+                     new RateBudget(60_000, time, time), Duration.ofSeconds(5), time, time)) {
+            assertTrue(api.retrieveLead("no-such-lead").isEmpty());
+            assertEquals(1, aurora.listLeadsCalls(), "a first 404 checks the tenant with a listing");
+            time.advance(AuroraApi.TENANT_TRUST);
+            assertTrue(api.retrieveLead("no-such-lead").isEmpty());
+            assertEquals(1, aurora.listLeadsCalls(), "a tenant seen within TENANT_TRUST is trusted");
+            time.advance(Duration.ofSeconds(1));
+            assertTrue(api.retrieveLead("no-such-lead").isEmpty());
+            assertEquals(2, aurora.listLeadsCalls(), "after TENANT_TRUST it is checked again");
+        }
+    }
+
+    @Test
+    void notFoundUnderAMistypedTenantIsAnUnknownTenantNamingTheKey() throws Exception {
+        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults());
+             AuroraApi api = AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId() + "x", aurora.token(),
+                     new RateBudget(60_000), Duration.ofSeconds(5))) {
+            String lead = aurora.createLead();
+            AuroraUnknownTenantException e = assertThrows(AuroraUnknownTenantException.class, () -> api.retrieveLead(lead));
+            assertTrue(e.getMessage().contains("does not know the tenant \"" + aurora.tenantId() + "x\"; check "
+                    + "aurora.api.tenant-id"), e.getMessage());
+            assertThrows(AuroraUnknownTenantException.class, () -> api.listLeads(1, 10));
+            assertThrows(AuroraUnknownTenantException.class, api::listWebhooks);
+        }
+    }
+
+    /** A loopback server answering every connection with fixed bytes (none: it just closes), then closing. */
+    private static final class RawServer implements AutoCloseable {
+        private final ServerSocket socket;
+        private final Thread thread;
+
+        private RawServer(ServerSocket socket, String answer) {
+            this.socket = socket;
+            this.thread = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket c = socket.accept()) {
+                        c.setSoTimeout(2_000);
+                        readHead(c.getInputStream());
+                        c.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                        c.getOutputStream().flush();
+                    } catch (IOException e) {
+                        // closed, or the client went away
+                    }
+                }
+            }, "raw-server");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        static RawServer answering(String answer) throws IOException {
+            return new RawServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), answer);
+        }
+
+        private static void readHead(InputStream in) throws IOException {
+            int matched = 0;
+            byte[] end = {'\r', '\n', '\r', '\n'};
+            for (int b; matched < 4 && (b = in.read()) >= 0; ) {
+                matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     @Test

@@ -1,11 +1,13 @@
 package org.aurorawebhooks.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,5 +106,39 @@ class LeadSyncWorkerTest {
                 assertEquals(1, stats.failing());
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aMistypedTenantMarksNoLeadGoneAndPausesTheSync(Kind kind) throws Exception {
+        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+                .withRequestsPerMinute(60_000).withAutoFire(false));
+             Database db = open(TestDatabases.fresh(kind));
+             AuroraApi mistyped = AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId() + "x", aurora.token(),
+                     new RateBudget(60_000), Duration.ofSeconds(10))) {
+            String id = aurora.createLead();
+            new LeadStore(db).upsert(aurora.lead(id), Instant.now());
+            new LeadSyncQueue(db, Clock.systemUTC()).markDue(id, "lead_changed");
+            try (LeadSyncWorker worker = LeadSyncWorker.start(db, mistyped, Clock.systemUTC(), 1)) {
+                // Done with the claim, one way or the other: the lead marked gone, or handed back for later.
+                Testbed.await("the claim to be settled", () -> db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM aurora_leads l WHERE l.lead_id = :id AND (l.gone_at IS NOT NULL "
+                                + "OR EXISTS (SELECT 1 FROM aurora_lead_sync s WHERE s.lead_id = l.lead_id "
+                                + "AND s.claimed_by IS NULL AND s.due_at > :now))")
+                        .bind("id", id).bind("now", System.currentTimeMillis()).mapTo(Long.class).one()) > 0
+                        ? Optional.of(true) : Optional.empty());
+            }
+            Map<String, Object> lead = db.jdbi().withHandle(h -> h.createQuery("SELECT gone_at FROM aurora_leads "
+                    + "WHERE lead_id = :id").bind("id", id).mapToMap().one());
+            assertNull(lead.get("gone_at"), "a 404 of an unknown tenant says nothing about the lead");
+            assertEquals(1, pending(db), "the lead stays due until the tenant id is fixed");
+        }
+    }
+
+    @Test
+    void aClaimOutlastsTheLongestCallsItsWorkCanMake() {
+        // A claim's work is at most two calls (Retrieve Lead and a tenant check), each bounded by the client.
+        assertTrue(AuroraApi.MAX_CALL_DURATION.multipliedBy(2).compareTo(LeadSyncWorker.LEASE) < 0,
+                "lease " + LeadSyncWorker.LEASE + " vs calls of up to " + AuroraApi.MAX_CALL_DURATION);
     }
 }

@@ -1,0 +1,189 @@
+package org.aurorawebhooks.dropin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.scan.StandardJarScanner;
+import org.aurorawebhooks.simulator.SimulatedAurora;
+import org.aurorawebhooks.testing.TestDatabases;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Stopping a webapp with the drop-in jar, the lead sync and the reconcile schedule on, while a reconcile
+ * pass is running: every thread the library started has ended by the time Tomcat checks (so Tomcat
+ * reports no leaked thread), the pass is recorded {@code interrupted}, and the lock is free.
+ */
+class DropInStopIT {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static {
+        try {
+            // See DropInDeploymentIT: register the test's own drivers before a webapp's context loader can.
+            Class.forName("org.sqlite.JDBC");
+            Class.forName("org.postgresql.Driver");
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @TempDir
+    Path root;
+    private String db;
+
+    /** Collects what Tomcat's class loader says about a stopping webapp (it warns of threads left running). */
+    private static final class Captured extends Handler {
+        final List<String> messages = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                Object[] params = record.getParameters();
+                String text = record.getMessage();
+                if (params != null) {
+                    text = java.text.MessageFormat.format(text, params);
+                }
+                messages.add(text);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private List<String> column(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(db); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+
+    /** Polls (up to 60 s) until the query returns a row. */
+    private void awaitRow(String what, String sql) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (!column(sql).isEmpty()) {
+                    return;
+                }
+            } catch (SQLException e) {
+                // the webapp has not created the tables yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    /** On SQLite the schedule keeps its triggers in memory; on PostgreSQL Quartz runs clustered on the database. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void stoppingTheWebappDuringAReconcileLeavesNoThreadRecordsTheRunInterruptedAndFreesTheLock(String database)
+            throws Exception {
+        db = database.equals("sqlite") ? "jdbc:sqlite:" + root.resolve("shop-events.db")
+                : TestDatabases.freshPostgres().get("aurora.db.url");
+        Captured tomcatWarnings = new Captured();
+        Logger loaderLog = Logger.getLogger("org.apache.catalina.loader");
+        loaderLog.addHandler(tomcatWarnings);
+        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+                .withRequestsPerMinute(60_000).withAutoFire(false))) {
+            aurora.seedLeads(400);
+            aurora.delay(20); // a pass of 400 fetches takes long enough to be stopped in the middle
+            Map<String, String> params = HostWebapp.sqliteConfig(root);
+            params.put("aurora.db.url", db);
+            params.put("aurora.api.base-url", aurora.baseUrl());
+            params.put("aurora.api.tenant-id", aurora.tenantId());
+            params.put("aurora.api.token", aurora.token());
+            params.put("aurora.api.requests-per-minute", "60000");
+            params.put("aurora.reconciler.cron", "* * * * * ?");
+            HostWebapp webapp = HostWebapp.assemble(root, params);
+
+            Tomcat tomcat = new Tomcat();
+            tomcat.setBaseDir(Files.createDirectories(root.resolve("tomcat")).toString());
+            Connector connector = new Connector();
+            connector.setPort(0);
+            connector.setProperty("address", "127.0.0.1");
+            tomcat.setConnector(connector);
+            tomcat.setAddDefaultWebXmlToWebapp(false);
+            Context context = tomcat.addWebapp("/shop", webapp.dir().toString());
+            context.setParentClassLoader(new ContainerClassLoader());
+            StandardJarScanner jarScanner = new StandardJarScanner();
+            jarScanner.setScanClassPath(false);
+            context.setJarScanner(jarScanner);
+            ClassLoader webappLoader;
+            try {
+                tomcat.start();
+                assertEquals(LifecycleState.STARTED, context.getState());
+                webappLoader = context.getLoader().getClassLoader();
+
+                // A delivery keeps the lead sync busy too; then wait for a pass in the middle of its work.
+                String lead = aurora.createLead();
+                HttpResponse<String> delivered = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                + connector.getLocalPort() + "/shop/aurora/webhooks/lead_created?lead_id=" + lead + "&source=api"))
+                        .header(HostWebapp.TOKEN_HEADER, HostWebapp.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, delivered.statusCode(), delivered.body());
+                awaitRow("a reconcile pass in progress", "SELECT id FROM aurora_reconcile_runs WHERE outcome = 'running'");
+                long before = aurora.retrieveLeadCalls();
+                while (aurora.retrieveLeadCalls() < before + 5) {
+                    Thread.sleep(20);
+                }
+            } finally {
+                tomcat.stop();
+                tomcat.destroy();
+            }
+
+            List<String> left = new ArrayList<>();
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                // Tomcat's own rule: a thread with the webapp's context class loader is the webapp's, except
+                // the JVM's shared ones in the "system" group (the JDK's process reaper, started by a driver).
+                ThreadGroup group = t.getThreadGroup();
+                boolean jvms = group != null && group.getName().equals("system");
+                if (t.isAlive() && (t.getContextClassLoader() == webappLoader && !jvms || t.getName().startsWith("aurora-"))) {
+                    left.add(t.getName());
+                }
+            }
+            assertEquals(List.of(), left, "threads of the stopped webapp");
+            assertEquals(List.of(), tomcatWarnings.messages.stream()
+                    .filter(m -> m.contains("started a thread")).toList(), "Tomcat's leak warnings");
+            assertEquals(List.of(), column("SELECT id FROM aurora_reconcile_runs WHERE outcome = 'running'"));
+            List<String> interrupted = column("SELECT error FROM aurora_reconcile_runs WHERE outcome = 'interrupted'");
+            assertEquals(1, interrupted.size(), "the pass in progress was recorded as interrupted");
+            assertTrue(interrupted.get(0).contains("stopped"), interrupted.get(0));
+            assertEquals(List.of(), column("SELECT holder FROM aurora_locks WHERE name = 'reconcile'"), "the lock is free");
+        } finally {
+            loaderLog.removeHandler(tomcatWarnings);
+        }
+    }
+}

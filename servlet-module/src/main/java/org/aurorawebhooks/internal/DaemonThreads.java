@@ -1,0 +1,37 @@
+package org.aurorawebhooks.internal;
+
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one thread factory for every thread the library starts. Daemon threads, so a forgotten one never
+ * keeps a JVM (the CLI, a test) alive; named {@code aurora-<purpose>-<n>}, so an operator reading a thread
+ * dump, and the test that stops a webapp and looks for leftovers, can tell them from the host's. Owners
+ * still stop and join their threads on shutdown: daemon is a safety net, not a way to stop.
+ *
+ * <p>Internal and unsupported: it may change in any release.
+ */
+public final class DaemonThreads implements ThreadFactory {
+    /** Every thread the library starts has a name beginning with this. */
+    public static final String PREFIX = "aurora-";
+
+    private final String name;
+    private final AtomicInteger count = new AtomicInteger();
+
+    private DaemonThreads(String purpose) {
+        this.name = PREFIX + purpose;
+    }
+
+    /** A factory naming its threads {@code aurora-<purpose>-1}, {@code -2}, ... */
+    public static DaemonThreads named(String purpose) {
+        java.util.Objects.requireNonNull(purpose, "purpose == null");
+        return new DaemonThreads(purpose);
+    }
+
+    @Override
+    public Thread newThread(Runnable task) {
+        Thread t = new Thread(task, name + "-" + count.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    }
+}
