@@ -19,6 +19,7 @@ import org.aurorawebhooks.simulator.SimulatedAurora;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

@@ -61,14 +61,14 @@ class OwnerReadsTest {
 
             AuroraApi api = AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
                     new RateBudget(6000), Duration.ofSeconds(10));
-            var report = new Reconciler(database, api, Clock.systemUTC()).run("manual", Duration.ofDays(2), false,
+            var report = new Reconciler(database, api, Clock.systemUTC()).run(org.aurorawebhooks.reconcile.RunTrigger.CLI, Duration.ofDays(2), false,
                     Progress.Listener.NONE);
             List<Reconciler.RecordedRun> runs = Reconciler.recentRuns(database, 5);
             assertEquals(1, runs.size());
             Reconciler.RecordedRun run = runs.get(0);
             assertEquals(report.runId(), run.id());
-            assertEquals("manual", run.trigger());
-            assertEquals(report.outcome(), run.outcome());
+            assertEquals("cli", run.trigger());
+            assertEquals(report.outcome().stored(), run.outcome());
             assertEquals(report.checked(), run.checked());
             assertEquals(report.apiCalls(), run.apiCalls());
             assertNotNull(run.endedAt());
