@@ -28,6 +28,19 @@ public final class TestDatabases {
     public static final String MARIADB_URL_VARIABLE = "AURORA_TEST_MARIADB_URL";
     private static final String DEFAULT_MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test?user=root";
 
+    static {
+        // DriverManager finds drivers once, through the context class loader of its first caller. When that
+        // caller is a webapp under test (its own, relocated drivers), the test's drivers are never found:
+        // loading them here registers them, whoever used DriverManager first.
+        for (String driver : new String[] {"org.sqlite.JDBC", "org.postgresql.Driver", "org.mariadb.jdbc.Driver"}) {
+            try {
+                Class.forName(driver);
+            } catch (ClassNotFoundException e) {
+                throw new ExceptionInInitializerError("the test class path lacks the JDBC driver " + driver);
+            }
+        }
+    }
+
     private TestDatabases() {
     }
 
