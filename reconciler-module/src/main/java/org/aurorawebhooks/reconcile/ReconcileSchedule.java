@@ -161,16 +161,19 @@ public final class ReconcileSchedule implements AutoCloseable {
      */
     @Override
     public void close() {
-        boolean passEnded = reconciler.stop(STOP_WAIT);
+        reconciler.stop(STOP_WAIT);
         try {
+            // Quartz names its scheduler, cluster and misfire threads after the instance, its workers after the scheduler.
             String ownThreads = "QuartzScheduler_" + scheduler.getSchedulerName() + "-" + scheduler.getSchedulerInstanceId();
-            // With the job ended this joins the scheduler and worker threads; a job that would not stop is not waited for.
-            scheduler.shutdown(passEnded);
-            // The clustered job store's check-in and misfire threads are only told to stop: join them too.
+            String workers = scheduler.getSchedulerName() + "_Worker-";
+            // Never Quartz's own unbounded wait for jobs (it can hang on a worker that saw an interrupt): the pass
+            // was stopped above, and the joins below wait for every Quartz thread with a deadline.
+            scheduler.shutdown(false);
+            // Quartz only tells its threads to stop: join them, so that a stopping webapp leaves none behind.
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
             for (Thread t : Thread.getAllStackTraces().keySet()) {
                 long left = deadline - System.nanoTime();
-                if (t.getName().startsWith(ownThreads) && left > 0) {
+                if ((t.getName().startsWith(ownThreads) || t.getName().startsWith(workers)) && left > 0) {
                     t.join(Math.max(1, left / 1_000_000));
                 }
             }
@@ -199,6 +202,8 @@ public final class ReconcileSchedule implements AutoCloseable {
                 log.info("aurora-webhooks: scheduled {}", report.summary());
             } catch (ReconcileInterruptedException e) {
                 log.info("aurora-webhooks: scheduled reconcile stopped: {}", e.getMessage());
+                // The interrupt was meant for the pass, which has ended; Quartz's worker must not see it.
+                Thread.interrupted();
             } catch (ReconcileLockedException e) {
                 log.info("aurora-webhooks: scheduled reconcile skipped: {}", e.getMessage());
                 try {

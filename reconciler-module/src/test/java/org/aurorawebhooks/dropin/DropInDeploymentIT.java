@@ -88,7 +88,7 @@ class DropInDeploymentIT {
     }
 
     private static List<Map<String, Object>> events(String jdbcUrl) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement();
+        try (Connection c = TestDatabases.inspect(jdbcUrl); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT id, event_type, lead_id, source, query_string FROM aurora_webhook_events ORDER BY id")) {
             List<Map<String, Object>> rows = new ArrayList<>();
             while (rs.next()) {
@@ -273,7 +273,7 @@ class DropInDeploymentIT {
             assertRecorded(get(shop.baseUrl() + "/aurora/webhooks/lead_created?lead_id=" + leadId + "&source=api",
                     TOKEN_HEADER, TOKEN), url, leadId);
             List<String> versions = new ArrayList<>();
-            try (Connection c = DriverManager.getConnection(url);
+            try (Connection c = TestDatabases.inspect(url);
                  PreparedStatement st = c.prepareStatement(
                          "SELECT version FROM aurora_schema_history WHERE success = " + (kind == Kind.MARIADB ? "1" : "true")
                                  + " ORDER BY installed_rank");

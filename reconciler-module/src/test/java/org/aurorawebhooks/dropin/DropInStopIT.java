@@ -81,7 +81,7 @@ class DropInStopIT {
     }
 
     private List<String> column(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(db); Statement st = c.createStatement();
+        try (Connection c = TestDatabases.inspect(db); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             List<String> out = new ArrayList<>();
             while (rs.next()) {
@@ -91,18 +91,18 @@ class DropInStopIT {
         }
     }
 
-    /** Polls (up to 60 s) until the query returns a row. */
-    private void awaitRow(String what, String sql) throws Exception {
+    /**
+     * Polls (up to 60 s) until the condition holds. It asks the simulated Aurora, never the database: on
+     * SQLite the test and the webapp load two copies of the SQLite library, and two copies in one process
+     * touching one file while it is being written can corrupt it (SQLite's own warning about POSIX locks).
+     */
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            try {
-                if (!column(sql).isEmpty()) {
-                    return;
-                }
-            } catch (SQLException e) {
-                // the webapp has not created the tables yet
+            if (condition.getAsBoolean()) {
+                return;
             }
-            Thread.sleep(100);
+            Thread.sleep(20);
         }
         throw new AssertionError("timed out waiting for " + what);
     }
@@ -154,11 +154,10 @@ class DropInStopIT {
                                 + connector.getLocalPort() + "/shop/aurora/webhooks/lead_created?lead_id=" + lead + "&source=api"))
                         .header(HostWebapp.TOKEN_HEADER, HostWebapp.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, delivered.statusCode(), delivered.body());
-                awaitRow("a reconcile pass in progress", "SELECT id FROM aurora_reconcile_runs WHERE outcome = 'running'");
+                // Only a reconcile pass lists leads: once it has, and fetched a few more, it is in the middle of its work.
+                await("a reconcile pass listing leads", () -> aurora.listLeadsCalls() > 0);
                 long before = aurora.retrieveLeadCalls();
-                while (aurora.retrieveLeadCalls() < before + 5) {
-                    Thread.sleep(20);
-                }
+                await("the pass fetching leads", () -> aurora.retrieveLeadCalls() >= before + 5);
             } finally {
                 tomcat.stop();
                 tomcat.destroy();

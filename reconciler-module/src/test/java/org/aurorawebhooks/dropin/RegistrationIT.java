@@ -34,6 +34,7 @@ import org.aurorawebhooks.dropin.Container.Deployment;
 import org.aurorawebhooks.dropin.shop.ShopAsyncServlet;
 import org.aurorawebhooks.dropin.shop.ShopLoginFilter;
 import org.aurorawebhooks.dropin.shop.ShopServlet;
+import org.aurorawebhooks.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,7 +180,7 @@ class RegistrationIT {
     }
 
     private List<String> storedLeadIds() throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + root.resolve("shop-events.db"));
+        try (Connection c = TestDatabases.inspect("jdbc:sqlite:" + root.resolve("shop-events.db"));
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT lead_id FROM aurora_webhook_events ORDER BY id")) {
             List<String> ids = new ArrayList<>();

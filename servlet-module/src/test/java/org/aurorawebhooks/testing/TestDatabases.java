@@ -44,6 +44,20 @@ public final class TestDatabases {
     private TestDatabases() {
     }
 
+    /**
+     * A connection for a test to look into a database that a webapp under test is using. On SQLite it is
+     * read-only: the test and the webapp load two copies of the SQLite library, which do not see each
+     * other's locks, and a read-write connection closing last (in its own view) checkpoints and removes
+     * the WAL under the webapp's feet, corrupting the file.
+     */
+    public static Connection inspect(String jdbcUrl) throws SQLException {
+        java.util.Properties properties = new java.util.Properties();
+        if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+            properties.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
+        }
+        return DriverManager.getConnection(jdbcUrl, properties);
+    }
+
     /** The kinds of database every integration test runs against. */
     public enum Kind {
         SQLITE, POSTGRESQL, MARIADB
