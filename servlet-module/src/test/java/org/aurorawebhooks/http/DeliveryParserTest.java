@@ -287,6 +287,19 @@ class DeliveryParserTest {
                 "a name and a value are not confused where one holds '='");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // Stored in users' databases (events.fingerprint) and compared against new deliveries: pinned.
+        "lead_changed|lead_id=L1|1d496a39d05def3fa09c0183a7f885e3",
+        "lead_converted|project_id=P1&lead_id=L1|cba069b3c4273fb1fb37078ab2b93b3b",
+        "lead_changed|lead_id=L1&token=s3cr3t|80d4eedc0ee0acdc28fc0686f66bbc12",
+        "project_status_changed|project_id=p1&status=caf%C3%A9|8618b0d0951d40db1e77dfd576034c3b",
+    })
+    void fingerprintsKeepTheValuesStoredByEarlierReleases(String event, String query, String expected)
+            throws Rejection {
+        assertEquals(expected, fingerprint(event, query));
+    }
+
     @Test
     void aCredentialsValueDoesNotChangeTheFingerprint() throws Rejection {
         // A retry carrying a rotated token is still the same delivery.
