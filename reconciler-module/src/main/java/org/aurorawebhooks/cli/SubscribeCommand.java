@@ -18,6 +18,7 @@ import org.aurorawebhooks.catalog.EventType;
 import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.config.Key;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.internal.Credentials;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -117,7 +118,7 @@ final class SubscribeCommand implements Callable<Integer> {
         }
         out.println("also subscribed to these events, so Aurora sends each of their deliveries there too:");
         eventsByBase.forEach((other, names) -> out.printf("  %s: %d event(s) (%s); remove with: unsubscribe --url %s%n",
-                SubscriptionUrls.masked(other), names.size(), String.join(", ", names), SubscriptionUrls.masked(other)));
+                Credentials.maskUrl(other), names.size(), String.join(", ", names), Credentials.maskUrl(other)));
     }
 
     /** What {@link #apply} did. */

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.api.Subscription;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.internal.Credentials;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +39,7 @@ final class SubscriptionsCommand implements Callable<Integer> {
         Map<String, Integer> perEvent = new TreeMap<>();
         for (Subscription s : all) {
             out.printf("%-12s %-42s %-8s %-30s %s%n", s.id(), s.event(), s.enabled() ? "yes" : "no", auth(s),
-                    SubscriptionUrls.masked(s.urlTemplate()));
+                    Credentials.maskUrl(s.urlTemplate()));
             if (s.enabled()) {
                 perEvent.merge(s.event(), 1, Integer::sum);
             }

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.api.Subscription;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.internal.Credentials;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +45,7 @@ final class UnsubscribeCommand implements Callable<Integer> {
         }
         if (matching.isEmpty()) {
             out.printf("no subscription points at %s (%d subscription(s) in all; list them with: subscriptions)%n",
-                    SubscriptionUrls.masked(base.toString()), all.size());
+                    Credentials.maskUrl(base.toString()), all.size());
             out.flush();
             return Main.DONE;
         }
@@ -53,7 +54,7 @@ final class UnsubscribeCommand implements Callable<Integer> {
             // Printed one by one: if a later delete fails, what was already removed is on the screen.
             boolean deleted = api.deleteWebhook(s.id());
             out.printf("%s %s %s %s%n", deleted ? "removed" : "already gone", s.id(), s.event(),
-                    SubscriptionUrls.masked(s.urlTemplate()));
+                    Credentials.maskUrl(s.urlTemplate()));
             out.flush();
             removed += deleted ? 1 : 0;
         }

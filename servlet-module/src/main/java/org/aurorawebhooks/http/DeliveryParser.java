@@ -12,12 +12,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.aurorawebhooks.catalog.Attribute;
 import org.aurorawebhooks.catalog.EventType;
+import org.aurorawebhooks.internal.Credentials;
 import org.aurorawebhooks.internal.Sha256;
 import org.aurorawebhooks.store.Delivery;
 
@@ -260,7 +260,7 @@ final class DeliveryParser {
     private static String storedQuery(String query, List<String[]> pairs) {
         boolean any = false;
         for (String[] pair : pairs) {
-            any |= isCredential(pair[0]);
+            any |= Credentials.isCredentialName(pair[0]);
         }
         if (!any) {
             return query;
@@ -281,21 +281,9 @@ final class DeliveryParser {
             if (sb.length() > 0) {
                 sb.append('&');
             }
-            sb.append(isCredential(name) ? rawName + "=" + REDACTED : segment);
+            sb.append(Credentials.isCredentialName(name) ? rawName + "=" + REDACTED : segment);
         }
         return sb.toString();
-    }
-
-    /**
-     * Parameters that carry credentials: a token the user put in the URL template, Aurora's
-     * {@code session_token} for partner apps, keys, secrets, passwords, signatures.
-     */
-    static boolean isCredential(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.contains("token") || n.contains("secret") || n.contains("password") || n.contains("passwd")
-                || n.contains("apikey") || n.contains("api_key") || n.contains("api-key") || n.contains("signature")
-                || n.equals("key") || n.equals("pwd") || n.equals("sig") || n.equals("auth") || n.equals("credential")
-                || n.equals("credentials") || n.equals("header_auth_value");
     }
 
     /**
@@ -313,7 +301,7 @@ final class DeliveryParser {
         MessageDigest sha = Sha256.newDigest();
         sha.update(event.getBytes(StandardCharsets.UTF_8));
         for (Map.Entry<String, String> e : new TreeMap<>(byName).entrySet()) {
-            String value = isCredential(e.getKey()) ? REDACTED : e.getValue();
+            String value = Credentials.isCredentialName(e.getKey()) ? REDACTED : e.getValue();
             updateWithLength(sha, e.getKey());
             updateWithLength(sha, value);
         }
