@@ -40,6 +40,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.aurorawebhooks.catalog.EventCatalog;
 import org.aurorawebhooks.internal.Credentials;
+import org.aurorawebhooks.internal.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,11 +151,7 @@ public final class SimulatedAurora implements AutoCloseable {
         this.random = new Random(options.seed());
         this.dropShare = options.dropShare();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 128);
-        this.executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "simulated-aurora");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newFixedThreadPool(8, DaemonThreads.named("simulator"));
         server.setExecutor(executor);
         server.createContext("/", this::handle);
     }

@@ -20,6 +20,7 @@ import org.aurorawebhooks.catalog.EventType;
 import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.config.Key;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.internal.DaemonThreads;
 import org.aurorawebhooks.simulator.SimulatedAurora;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -218,11 +219,7 @@ public final class SampleApp implements AutoCloseable {
             }
         }
         aurora.dropShare(DEMO_DROP_SHARE);
-        ScheduledExecutorService demo = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sample-demo-stream");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService demo = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sample-demo"));
         Random random = new Random(7);
         List<String> created = new ArrayList<>();
         demo.scheduleWithFixedDelay(() -> {
