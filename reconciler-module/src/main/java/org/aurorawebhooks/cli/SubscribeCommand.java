@@ -71,12 +71,14 @@ final class SubscribeCommand implements Callable<Integer> {
             desired.add(new Subscription(null, event.name(), template(base, settings.webhooksPath(), event),
                     "aurora-webhooks: " + event.name(), true, headerName, headerValue));
         }
-        AuroraApi api = AuroraApi.create(settings);
-        List<Subscription> existing = api.listWebhooks();
-        String ourPrefix = base + settings.webhooksPath() + "/";
-        Result result = apply(api, existing, desired, ourPrefix);
-        out.printf("subscriptions: %d created, %d updated, %d unchanged%n", result.created, result.updated, result.unchanged);
-        printOthers(out, existing, chosen, ourPrefix, settings.webhooksPath());
+        // Closed: the client owns threads (its HttpClient's), which would outlive the command in-process.
+        try (AuroraApi api = AuroraApi.create(settings)) {
+            List<Subscription> existing = api.listWebhooks();
+            String ourPrefix = base + settings.webhooksPath() + "/";
+            Result result = apply(api, existing, desired, ourPrefix);
+            out.printf("subscriptions: %d created, %d updated, %d unchanged%n", result.created, result.updated, result.unchanged);
+            printOthers(out, existing, chosen, ourPrefix, settings.webhooksPath());
+        }
         out.flush();
         return Main.DONE;
     }

@@ -29,7 +29,10 @@ final class SubscriptionsCommand implements Callable<Integer> {
         CliContext.requireApi(settings);
         PrintWriter out = spec.commandLine().getOut();
         out.println(CliContext.apiLine(settings));
-        List<Subscription> all = AuroraApi.create(settings).listWebhooks();
+        List<Subscription> all;
+        try (AuroraApi api = AuroraApi.create(settings)) {
+            all = api.listWebhooks();
+        }
         if (all.isEmpty()) {
             out.println("no webhook subscriptions");
             out.flush();

@@ -205,17 +205,19 @@ public final class SampleApp implements AutoCloseable {
      */
     private static ScheduledExecutorService startDemo(SimulatedAurora aurora, int port, Map<String, String> params,
                                                       String webhooksPath) {
-        AuroraApi api = AuroraApi.create(java.net.URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
-                new RateBudget(600), java.time.Duration.ofSeconds(10));
         String base = "http://127.0.0.1:" + port + webhooksPath + "/";
         String header = params.get(Key.AUTH_HEADER_NAME.key());
         String token = params.get(Key.AUTH_HEADER_VALUE.key());
         List<String> otherEvents = new ArrayList<>();
-        for (EventType event : EventCatalog.aurora().events()) {
-            api.createWebhook(new Subscription(null, event.name(), base + event.suggestedTemplate(), "sample", true,
-                    header, token));
-            if (!event.isLeadEvent()) {
-                otherEvents.add(event.name());
+        // Closed once subscribed: the client owns HttpClient threads the demo no longer needs.
+        try (AuroraApi api = AuroraApi.create(java.net.URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
+                new RateBudget(600), java.time.Duration.ofSeconds(10))) {
+            for (EventType event : EventCatalog.aurora().events()) {
+                api.createWebhook(new Subscription(null, event.name(), base + event.suggestedTemplate(), "sample", true,
+                        header, token));
+                if (!event.isLeadEvent()) {
+                    otherEvents.add(event.name());
+                }
             }
         }
         aurora.dropShare(DEMO_DROP_SHARE);
