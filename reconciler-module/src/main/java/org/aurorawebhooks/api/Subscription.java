@@ -1,8 +1,10 @@
 package org.aurorawebhooks.api;
 
+import org.aurorawebhooks.internal.Credentials;
+
 /**
  * An Aurora webhook subscription. {@code id} is null for one not created yet. {@link #toString()}
- * never shows the header value.
+ * never shows the header value, a basic-auth password in the URL template or a token in its query.
  */
 public record Subscription(String id, String event, String urlTemplate, String description, boolean enabled,
                            String headerAuthKey, String headerAuthValue) {
@@ -16,7 +18,7 @@ public record Subscription(String id, String event, String urlTemplate, String d
 
     @Override
     public String toString() {
-        return "Subscription[id=" + id + ", event=" + event + ", url_template=" + urlTemplate + ", enabled=" + enabled
+        return "Subscription[id=" + id + ", event=" + event + ", url_template=" + Credentials.maskUrl(urlTemplate) + ", enabled=" + enabled
                 + ", header_auth_key=" + headerAuthKey + (headerAuthValue == null ? "" : ", header_auth_value=****") + "]";
     }
 }

@@ -29,8 +29,8 @@ final class ScheduleCommand implements Callable<Integer> {
         String cron = settings.reconcilerCron().orElseThrow(() -> new ConfigException(Key.RECONCILER_CRON.key()
                 + " from " + settings.sourceOf(Key.RECONCILER_CRON) + " is off: the schedule command has nothing to run"));
         spec.commandLine().getOut().println(CliContext.databaseLine(settings));
-        try (Database database = CliContext.openDatabase(settings)) {
-            Reconciler reconciler = new Reconciler(database, AuroraApi.create(settings), Clock.systemUTC());
+        try (Database database = CliContext.openDatabase(settings); AuroraApi api = AuroraApi.create(settings)) {
+            Reconciler reconciler = new Reconciler(database, api, Clock.systemUTC());
             ReconcileSchedule schedule = ReconcileSchedule.start(database, reconciler, cron, settings.lookback());
             Runtime.getRuntime().addShutdownHook(new Thread(schedule::close, "aurora-schedule-shutdown"));
             spec.commandLine().getOut().println("aurora-reconciler: reconcile scheduled on \"" + cron

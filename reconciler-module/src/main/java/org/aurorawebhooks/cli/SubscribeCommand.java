@@ -18,6 +18,7 @@ import org.aurorawebhooks.catalog.EventType;
 import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.config.Key;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.internal.Credentials;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,12 +71,14 @@ final class SubscribeCommand implements Callable<Integer> {
             desired.add(new Subscription(null, event.name(), template(base, settings.webhooksPath(), event),
                     "aurora-webhooks: " + event.name(), true, headerName, headerValue));
         }
-        AuroraApi api = AuroraApi.create(settings);
-        List<Subscription> existing = api.listWebhooks();
-        String ourPrefix = base + settings.webhooksPath() + "/";
-        Result result = apply(api, existing, desired, ourPrefix);
-        out.printf("subscriptions: %d created, %d updated, %d unchanged%n", result.created, result.updated, result.unchanged);
-        printOthers(out, existing, chosen, ourPrefix, settings.webhooksPath());
+        // Closed: the client owns threads (its HttpClient's), which would outlive the command in-process.
+        try (AuroraApi api = AuroraApi.create(settings)) {
+            List<Subscription> existing = api.listWebhooks();
+            String ourPrefix = base + settings.webhooksPath() + "/";
+            Result result = apply(api, existing, desired, ourPrefix);
+            out.printf("subscriptions: %d created, %d updated, %d unchanged%n", result.created, result.updated, result.unchanged);
+            printOthers(out, existing, chosen, ourPrefix, settings.webhooksPath());
+        }
         out.flush();
         return Main.DONE;
     }
@@ -117,7 +120,7 @@ final class SubscribeCommand implements Callable<Integer> {
         }
         out.println("also subscribed to these events, so Aurora sends each of their deliveries there too:");
         eventsByBase.forEach((other, names) -> out.printf("  %s: %d event(s) (%s); remove with: unsubscribe --url %s%n",
-                SubscriptionUrls.masked(other), names.size(), String.join(", ", names), SubscriptionUrls.masked(other)));
+                Credentials.maskUrl(other), names.size(), String.join(", ", names), Credentials.maskUrl(other)));
     }
 
     /** What {@link #apply} did. */

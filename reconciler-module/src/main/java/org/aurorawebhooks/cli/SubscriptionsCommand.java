@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.api.Subscription;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.internal.Credentials;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +29,10 @@ final class SubscriptionsCommand implements Callable<Integer> {
         CliContext.requireApi(settings);
         PrintWriter out = spec.commandLine().getOut();
         out.println(CliContext.apiLine(settings));
-        List<Subscription> all = AuroraApi.create(settings).listWebhooks();
+        List<Subscription> all;
+        try (AuroraApi api = AuroraApi.create(settings)) {
+            all = api.listWebhooks();
+        }
         if (all.isEmpty()) {
             out.println("no webhook subscriptions");
             out.flush();
@@ -38,7 +42,7 @@ final class SubscriptionsCommand implements Callable<Integer> {
         Map<String, Integer> perEvent = new TreeMap<>();
         for (Subscription s : all) {
             out.printf("%-12s %-42s %-8s %-30s %s%n", s.id(), s.event(), s.enabled() ? "yes" : "no", auth(s),
-                    SubscriptionUrls.masked(s.urlTemplate()));
+                    Credentials.maskUrl(s.urlTemplate()));
             if (s.enabled()) {
                 perEvent.merge(s.event(), 1, Integer::sum);
             }

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.api.Subscription;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.internal.Credentials;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,32 +35,33 @@ final class UnsubscribeCommand implements Callable<Integer> {
         URI base = SubscriptionUrls.baseUrl(spec.commandLine(), url);
         PrintWriter out = spec.commandLine().getOut();
         out.println(CliContext.apiLine(settings));
-        AuroraApi api = AuroraApi.create(settings);
-        List<Subscription> all = api.listWebhooks();
-        List<Subscription> matching = new ArrayList<>();
-        for (Subscription s : all) {
-            if (SubscriptionUrls.pointsAt(s.urlTemplate(), base.toString())) {
-                matching.add(s);
+        try (AuroraApi api = AuroraApi.create(settings)) {
+            List<Subscription> all = api.listWebhooks();
+            List<Subscription> matching = new ArrayList<>();
+            for (Subscription s : all) {
+                if (SubscriptionUrls.pointsAt(s.urlTemplate(), base.toString())) {
+                    matching.add(s);
+                }
             }
-        }
-        if (matching.isEmpty()) {
-            out.printf("no subscription points at %s (%d subscription(s) in all; list them with: subscriptions)%n",
-                    SubscriptionUrls.masked(base.toString()), all.size());
+            if (matching.isEmpty()) {
+                out.printf("no subscription points at %s (%d subscription(s) in all; list them with: subscriptions)%n",
+                        Credentials.maskUrl(base.toString()), all.size());
+                out.flush();
+                return Main.DONE;
+            }
+            int removed = 0;
+            for (Subscription s : matching) {
+                // Printed one by one: if a later delete fails, what was already removed is on the screen.
+                boolean deleted = api.deleteWebhook(s.id());
+                out.printf("%s %s %s %s%n", deleted ? "removed" : "already gone", s.id(), s.event(),
+                        Credentials.maskUrl(s.urlTemplate()));
+                out.flush();
+                removed += deleted ? 1 : 0;
+            }
+            out.printf("unsubscribed: %d removed, %d already gone, %d left pointing elsewhere%n", removed,
+                    matching.size() - removed, all.size() - matching.size());
             out.flush();
             return Main.DONE;
         }
-        int removed = 0;
-        for (Subscription s : matching) {
-            // Printed one by one: if a later delete fails, what was already removed is on the screen.
-            boolean deleted = api.deleteWebhook(s.id());
-            out.printf("%s %s %s %s%n", deleted ? "removed" : "already gone", s.id(), s.event(),
-                    SubscriptionUrls.masked(s.urlTemplate()));
-            out.flush();
-            removed += deleted ? 1 : 0;
-        }
-        out.printf("unsubscribed: %d removed, %d already gone, %d left pointing elsewhere%n", removed,
-                matching.size() - removed, all.size() - matching.size());
-        out.flush();
-        return Main.DONE;
     }
 }

@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.aurorawebhooks.catalog.EventCatalog;
+import org.aurorawebhooks.internal.Credentials;
+import org.aurorawebhooks.internal.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,11 +151,7 @@ public final class SimulatedAurora implements AutoCloseable {
         this.random = new Random(options.seed());
         this.dropShare = options.dropShare();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 128);
-        this.executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "simulated-aurora");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newFixedThreadPool(8, DaemonThreads.named("simulator"));
         server.setExecutor(executor);
         server.createContext("/", this::handle);
     }
@@ -290,7 +288,7 @@ public final class SimulatedAurora implements AutoCloseable {
             }
             if (drop) {
                 dropped.incrementAndGet();
-                out.add(record(new WebhookFiring(event, maskCredentials(expand(template, values)),
+                out.add(record(new WebhookFiring(event, Credentials.maskUrl(expand(template, values)),
                         WebhookFiring.Outcome.DROPPED, 0, Duration.ZERO, null)));
                 continue;
             }
@@ -329,7 +327,7 @@ public final class SimulatedAurora implements AutoCloseable {
     private WebhookFiring send(String event, String urlTemplate, Map<String, String> values, String headerName,
                                String headerValue) {
         String url = expand(urlTemplate, values);
-        String masked = maskCredentials(url);
+        String masked = Credentials.maskUrl(url);
         fired.incrementAndGet();
         long start = System.nanoTime();
         try {
@@ -403,40 +401,6 @@ public final class SimulatedAurora implements AutoCloseable {
     private static String eventOf(String urlTemplate) {
         String path = urlTemplate.split("\\?", 2)[0];
         return path.substring(path.lastIndexOf('/') + 1);
-    }
-
-    /**
-     * The URL as it may be logged: the password of a {@code user:password@} and the values of
-     * credential-bearing query parameters (a token put in the template) replaced by {@code ***}.
-     */
-    static String maskCredentials(String url) {
-        String out = url;
-        Matcher userInfo = USER_INFO.matcher(out);
-        if (userInfo.find()) {
-            String info = userInfo.group(2);
-            int colon = info.indexOf(':');
-            String user = colon < 0 ? info : info.substring(0, colon);
-            out = userInfo.replaceFirst(Matcher.quoteReplacement(userInfo.group(1) + user + ":***@"));
-        }
-        int q = out.indexOf('?');
-        if (q < 0) {
-            return out;
-        }
-        StringBuilder sb = new StringBuilder(out.substring(0, q + 1));
-        String[] pairs = out.substring(q + 1).split("&", -1);
-        for (int i = 0; i < pairs.length; i++) {
-            int eq = pairs[i].indexOf('=');
-            String name = eq < 0 ? pairs[i] : pairs[i].substring(0, eq);
-            sb.append(i == 0 ? "" : "&").append(eq >= 0 && isCredential(name) ? name + "=***" : pairs[i]);
-        }
-        return sb.toString();
-    }
-
-    private static boolean isCredential(String name) {
-        String n = URLDecoder.decode(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-        return n.contains("token") || n.contains("secret") || n.contains("password") || n.contains("passwd")
-                || n.contains("key") || n.contains("signature") || n.equals("sig") || n.equals("auth")
-                || n.startsWith("credential");
     }
 
     /**

@@ -4,15 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.aurorawebhooks.internal.Sha256;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.store.Dialect;
 import org.jdbi.v3.core.Handle;
@@ -31,7 +29,6 @@ public final class LeadStore {
     }
 
     private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final String[] TEXT_FIELDS = {"project_id", "address"};
     private static final String[] CUSTOMER_FIELDS = {"customer_address", "customer_email", "customer_first_name",
         "customer_last_name", "customer_phone"};
@@ -209,15 +206,8 @@ public final class LeadStore {
     public static String contentHash(JsonNode lead) {
         try {
             Object tree = CANONICAL.treeToValue(lead, Object.class);
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
-                    CANONICAL.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8));
-            char[] out = new char[32];
-            for (int i = 0; i < 16; i++) {
-                out[2 * i] = HEX[(digest[i] >> 4) & 0xf];
-                out[2 * i + 1] = HEX[digest[i] & 0xf];
-            }
-            return new String(out);
-        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Sha256.shortHex(Sha256.digest(CANONICAL.writeValueAsString(tree)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot hash a lead", e);
         }
     }

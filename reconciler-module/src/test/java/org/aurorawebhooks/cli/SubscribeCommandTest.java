@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.aurorawebhooks.catalog.Attribute;
 import org.aurorawebhooks.catalog.EventCatalog;
 import org.aurorawebhooks.catalog.EventType;
@@ -171,6 +173,51 @@ class SubscribeCommandTest {
             assertFalse(bed.api().deleteWebhook(id));
             assertEquals(1, bed.aurora.subscriptions().size());
         }
+    }
+
+    @Test
+    void subscribeSubscriptionsAndUnsubscribeLeaveNoThreadOfTheirApiClientAlive() throws Exception {
+        try (Testbed bed = Testbed.start(Kind.SQLITE)) {
+            assertEquals(List.of(), threadsLeftBy(bed.config, "subscribe", "--url", "https://new.example.com/app",
+                    "--events", "design_created"));
+            assertEquals(List.of(), threadsLeftBy(bed.config, "subscriptions"));
+            assertEquals(List.of(), threadsLeftBy(bed.config, "unsubscribe", "--url", "https://new.example.com/app"));
+            assertEquals(2, bed.aurora.subscriptions().size(), "each command did its work");
+        }
+    }
+
+    /**
+     * Runs the CLI on a thread of a group of its own, so that every thread the command starts (and the
+     * threads those start) lands in that group, apart from threads of the testbed running meanwhile;
+     * returns the names of the HTTP client and library threads still alive once it has returned.
+     */
+    private static List<String> threadsLeftBy(Map<String, String> config, String... args) throws Exception {
+        ThreadGroup group = new ThreadGroup("cli-" + args[0]);
+        AtomicReference<CliRun> run = new AtomicReference<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Thread cli = new Thread(group, () -> {
+            try {
+                run.set(CliRun.run(config, args));
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        }, "cli-" + args[0]);
+        cli.start();
+        cli.join();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        assertEquals(0, run.get().exitCode(), run.get().out() + run.get().err());
+        Thread[] threads = new Thread[group.activeCount() + 16];
+        int n = group.enumerate(threads, true);
+        List<String> left = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String name = threads[i].getName();
+            if (threads[i].isAlive() && (name.startsWith("HttpClient-") || name.startsWith("aurora-"))) {
+                left.add(name);
+            }
+        }
+        return left;
     }
 
     private static Map<String, String> withoutWebhookCredential(Testbed bed) {

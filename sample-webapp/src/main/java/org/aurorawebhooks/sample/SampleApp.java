@@ -20,6 +20,7 @@ import org.aurorawebhooks.catalog.EventType;
 import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.config.Key;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.internal.DaemonThreads;
 import org.aurorawebhooks.simulator.SimulatedAurora;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -204,25 +205,23 @@ public final class SampleApp implements AutoCloseable {
      */
     private static ScheduledExecutorService startDemo(SimulatedAurora aurora, int port, Map<String, String> params,
                                                       String webhooksPath) {
-        AuroraApi api = AuroraApi.create(java.net.URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
-                new RateBudget(600), java.time.Duration.ofSeconds(10));
         String base = "http://127.0.0.1:" + port + webhooksPath + "/";
         String header = params.get(Key.AUTH_HEADER_NAME.key());
         String token = params.get(Key.AUTH_HEADER_VALUE.key());
         List<String> otherEvents = new ArrayList<>();
-        for (EventType event : EventCatalog.aurora().events()) {
-            api.createWebhook(new Subscription(null, event.name(), base + event.suggestedTemplate(), "sample", true,
-                    header, token));
-            if (!event.isLeadEvent()) {
-                otherEvents.add(event.name());
+        // Closed once subscribed: the client owns HttpClient threads the demo no longer needs.
+        try (AuroraApi api = AuroraApi.create(java.net.URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
+                new RateBudget(600), java.time.Duration.ofSeconds(10))) {
+            for (EventType event : EventCatalog.aurora().events()) {
+                api.createWebhook(new Subscription(null, event.name(), base + event.suggestedTemplate(), "sample", true,
+                        header, token));
+                if (!event.isLeadEvent()) {
+                    otherEvents.add(event.name());
+                }
             }
         }
         aurora.dropShare(DEMO_DROP_SHARE);
-        ScheduledExecutorService demo = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sample-demo-stream");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService demo = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sample-demo"));
         Random random = new Random(7);
         List<String> created = new ArrayList<>();
         demo.scheduleWithFixedDelay(() -> {

@@ -3,13 +3,13 @@ package org.aurorawebhooks.auth;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.config.Key;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.internal.Sha256;
 
 /**
  * Checks a delivery's credential the ways Aurora can send one: a header token
@@ -121,10 +121,6 @@ public final class Authenticator {
     }
 
     private static byte[] digest(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return Sha256.digest(value);
     }
 }

@@ -7,18 +7,18 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.aurorawebhooks.catalog.Attribute;
 import org.aurorawebhooks.catalog.EventType;
+import org.aurorawebhooks.internal.Credentials;
+import org.aurorawebhooks.internal.Sha256;
 import org.aurorawebhooks.store.Delivery;
 
 /**
@@ -40,7 +40,6 @@ final class DeliveryParser {
     static final int MAX_TEXT_LENGTH = 1024;
     static final String REDACTED = "REDACTED";
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** Parses a delivery whose parameters are all in the query string ({@code null} for none). */
     Delivery parse(EventType event, String rawQuery, Instant receivedAt) throws Rejection {
@@ -261,7 +260,7 @@ final class DeliveryParser {
     private static String storedQuery(String query, List<String[]> pairs) {
         boolean any = false;
         for (String[] pair : pairs) {
-            any |= isCredential(pair[0]);
+            any |= Credentials.isCredentialName(pair[0]);
         }
         if (!any) {
             return query;
@@ -282,21 +281,9 @@ final class DeliveryParser {
             if (sb.length() > 0) {
                 sb.append('&');
             }
-            sb.append(isCredential(name) ? rawName + "=" + REDACTED : segment);
+            sb.append(Credentials.isCredentialName(name) ? rawName + "=" + REDACTED : segment);
         }
         return sb.toString();
-    }
-
-    /**
-     * Parameters that carry credentials: a token the user put in the URL template, Aurora's
-     * {@code session_token} for partner apps, keys, secrets, passwords, signatures.
-     */
-    static boolean isCredential(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.contains("token") || n.contains("secret") || n.contains("password") || n.contains("passwd")
-                || n.contains("apikey") || n.contains("api_key") || n.contains("api-key") || n.contains("signature")
-                || n.equals("key") || n.equals("pwd") || n.equals("sig") || n.equals("auth") || n.equals("credential")
-                || n.equals("credentials") || n.equals("header_auth_value");
     }
 
     /**
@@ -311,24 +298,13 @@ final class DeliveryParser {
     }
 
     private static String fingerprint(String event, Map<String, String> byName) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        MessageDigest sha = Sha256.newDigest();
         sha.update(event.getBytes(StandardCharsets.UTF_8));
         for (Map.Entry<String, String> e : new TreeMap<>(byName).entrySet()) {
-            String value = isCredential(e.getKey()) ? REDACTED : e.getValue();
+            String value = Credentials.isCredentialName(e.getKey()) ? REDACTED : e.getValue();
             updateWithLength(sha, e.getKey());
             updateWithLength(sha, value);
         }
-        byte[] digest = sha.digest();
-        char[] out = new char[32];
-        for (int i = 0; i < 16; i++) {
-            out[2 * i] = HEX[(digest[i] >> 4) & 0xf];
-            out[2 * i + 1] = HEX[digest[i] & 0xf];
-        }
-        return new String(out);
+        return Sha256.shortHex(sha.digest());
     }
 }

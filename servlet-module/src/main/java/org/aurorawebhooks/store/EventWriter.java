@@ -20,9 +20,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.aurorawebhooks.catalog.Attribute;
+import org.aurorawebhooks.internal.DaemonThreads;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,8 +88,9 @@ public final class EventWriter implements AutoCloseable {
         this.leadSync = new LeadSyncTable(database.dialect());
         this.rowMarks = "(" + String.join(", ", java.util.Collections.nCopies(COLUMNS.size(), "?")) + ")";
         int count = database.dialect() == Dialect.SQLITE ? 1 : LANES;
+        ThreadFactory threads = DaemonThreads.named("webhooks-writer");
         for (int i = 0; i < count; i++) {
-            lanes.add(new Lane(count == 1 ? "aurora-webhooks-writer" : "aurora-webhooks-writer-" + (i + 1)));
+            lanes.add(new Lane(threads));
         }
     }
 
@@ -154,9 +157,8 @@ public final class EventWriter implements AutoCloseable {
         /** Without RETURNING (MySQL): one single-row INSERT run as a JDBC batch, ids from the generated keys. */
         private PreparedStatement insertOne;
 
-        Lane(String name) {
-            thread = new Thread(this::run, name);
-            thread.setDaemon(true);
+        Lane(ThreadFactory threads) {
+            thread = threads.newThread(this::run);
             thread.start();
         }
 

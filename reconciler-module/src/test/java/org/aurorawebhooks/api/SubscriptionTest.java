@@ -1,0 +1,26 @@
+package org.aurorawebhooks.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class SubscriptionTest {
+
+    @Test
+    void toStringMasksABasicAuthPasswordATokenAndTheHeaderValue() {
+        Subscription s = new Subscription("W1", "lead_created",
+                "https://aurora:s3cret@crm.example.com/aurora/webhooks/lead_created?lead_id=<LEAD_ID>&token=t0k",
+                "test", true, "X-Aurora-Token", "h3ader");
+        assertEquals("Subscription[id=W1, event=lead_created, url_template=https://aurora:****@crm.example.com"
+                + "/aurora/webhooks/lead_created?lead_id=<LEAD_ID>&token=****, enabled=true, "
+                + "header_auth_key=X-Aurora-Token, header_auth_value=****]", s.toString());
+    }
+
+    @Test
+    void toStringShowsAUrlWithoutCredentialsAsItIs() {
+        Subscription s = new Subscription(null, "lead_changed",
+                "https://crm.example.com/aurora/webhooks/lead_changed?lead_id=<LEAD_ID>", null, false, null, null);
+        assertEquals("Subscription[id=null, event=lead_changed, url_template=https://crm.example.com"
+                + "/aurora/webhooks/lead_changed?lead_id=<LEAD_ID>, enabled=false, header_auth_key=null]", s.toString());
+    }
+}
