@@ -85,14 +85,23 @@ public final class LeadSyncQueue {
 
     /** Up to {@code limit} leads waiting for a fetch, the soonest due first. */
     public List<Waiting> waiting(int limit) {
+        requirePositive(limit);
+        return database.jdbi().withHandle(h -> table.waiting(h, limit)).stream().map(LeadSyncQueue::waiting).toList();
+    }
+
+    /** Up to {@code limit} leads whose fetch has failed at least once, the most attempts first. */
+    public List<Waiting> failing(int limit) {
+        requirePositive(limit);
+        return database.jdbi().withHandle(h -> table.failing(h, limit)).stream().map(LeadSyncQueue::waiting).toList();
+    }
+
+    private static Waiting waiting(LeadSyncTable.Waiting w) {
+        return new Waiting(w.leadId(), w.reason(), w.attempts(), w.lastError());
+    }
+
+    private static void requirePositive(int limit) {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit " + limit + " is not positive");
         }
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT lead_id, reason, attempts, last_error "
-                        + "FROM aurora_lead_sync ORDER BY due_at, lead_id LIMIT :n")
-                .bind("n", limit)
-                .map((rs, ctx) -> new Waiting(rs.getString("lead_id"), rs.getString("reason"), rs.getInt("attempts"),
-                        rs.getString("last_error")))
-                .list());
     }
 }
