@@ -27,7 +27,7 @@ public final class RateBudget {
     }
 
     /** A budget on the given time (tests move a settable clock with their {@code sleeper}). */
-    public RateBudget(int requestsPerMinute, Clock clock, Sleeper sleeper) {
+    RateBudget(int requestsPerMinute, Clock clock, Sleeper sleeper) {
         if (requestsPerMinute <= 0) {
             throw new IllegalArgumentException("requestsPerMinute must be positive: " + requestsPerMinute);
         }
@@ -78,7 +78,7 @@ public final class RateBudget {
     }
 
     /** Holds every caller back for {@code wait}: Aurora said Retry-After. */
-    public synchronized void pauseFor(Duration wait) {
+    synchronized void pauseFor(Duration wait) {
         nextFree = Math.max(nextFree, nanos(clock.instant()) + wait.toNanos());
     }
 

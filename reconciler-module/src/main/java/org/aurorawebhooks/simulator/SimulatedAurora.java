@@ -484,7 +484,7 @@ public final class SimulatedAurora implements AutoCloseable {
     }
 
     /** Retrieve Lead answers 404 for this lead although it exists. */
-    public void forceNotFound(String leadId) {
+    void forceNotFound(String leadId) {
         forcedNotFound.add(leadId);
     }
 
@@ -521,7 +521,7 @@ public final class SimulatedAurora implements AutoCloseable {
     }
 
     /** Webhook deliveries sent (answered or failed; dropped ones are not sent). */
-    public long firedWebhooks() {
+    long firedWebhooks() {
         return fired.get();
     }
 
@@ -531,7 +531,7 @@ public final class SimulatedAurora implements AutoCloseable {
     }
 
     /** Webhook deliveries sent that got no answer (connection refused, timeout). */
-    public long failedWebhooks() {
+    long failedWebhooks() {
         return failed.get();
     }
 

@@ -50,7 +50,7 @@ public final class LeadStore {
      *
      * @throws IllegalArgumentException when the JSON has no string {@code id}
      */
-    public Outcome upsert(ObjectNode lead, Instant fetchedAt) {
+    Outcome upsert(ObjectNode lead, Instant fetchedAt) {
         return upsertAll(List.of(lead), fetchedAt).get(0);
     }
 
