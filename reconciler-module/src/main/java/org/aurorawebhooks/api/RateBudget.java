@@ -43,7 +43,7 @@ public final class RateBudget {
      * The process-wide budget for {@code key} (base URL and tenant). The first caller fixes its rate;
      * later callers asking for another rate get the existing budget, since one key has one limit.
      */
-    public static RateBudget shared(String key, int requestsPerMinute) {
+    static RateBudget shared(String key, int requestsPerMinute) {
         return SHARED.computeIfAbsent(key, k -> new RateBudget(requestsPerMinute));
     }
 
@@ -52,7 +52,7 @@ public final class RateBudget {
     }
 
     /** Blocks until the next permit is due. */
-    public void acquire() throws InterruptedException {
+    void acquire() throws InterruptedException {
         acquire(null);
     }
 
@@ -60,7 +60,7 @@ public final class RateBudget {
      * Blocks until the next permit is due, unless it would be due only after {@code deadline}: then it
      * takes none and returns false at once.
      */
-    public boolean acquire(Instant deadline) throws InterruptedException {
+    boolean acquire(Instant deadline) throws InterruptedException {
         long slot;
         synchronized (this) {
             long now = nanos(clock.instant());
