@@ -148,8 +148,8 @@ public final class AuroraApi implements AutoCloseable {
      * a test with a settable clock checks minutes of {@code Retry-After} without sleeping. The budget
      * should use the same clock and sleeper.
      */
-    public static AuroraApi create(URI base, String tenantId, String token, RateBudget budget, Duration requestTimeout,
-                                   Clock clock, Sleeper sleeper) {
+    static AuroraApi create(URI base, String tenantId, String token, RateBudget budget, Duration requestTimeout,
+                            Clock clock, Sleeper sleeper) {
         return new AuroraApi(base, tenantId, token, budget, Duration.ofSeconds(5), requestTimeout, clock, sleeper);
     }
 
@@ -191,7 +191,7 @@ public final class AuroraApi implements AutoCloseable {
      *
      * @throws AuroraUnknownTenantException when Aurora does not know the tenant
      */
-    public void confirmTenant() {
+    void confirmTenant() {
         Instant confirmed = tenantConfirmedAt;
         if (confirmed != null && !clock.instant().isAfter(confirmed.plus(TENANT_TRUST))) {
             return;

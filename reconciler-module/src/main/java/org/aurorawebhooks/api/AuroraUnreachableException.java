@@ -4,7 +4,7 @@ package org.aurorawebhooks.api;
  * Nothing listens at the configured API address (connection refused) or its host name does not resolve:
  * a wrong {@code aurora.api.base-url} far more often than an outage, so it is not retried.
  */
-public final class AuroraUnreachableException extends AuroraApiException {
+final class AuroraUnreachableException extends AuroraApiException {
     private static final long serialVersionUID = 1L;
 
     AuroraUnreachableException(String message, Throwable cause) {

@@ -7,7 +7,7 @@ import java.util.List;
 public record LeadPage(int page, int perPage, List<ObjectNode> leads) {
 
     /** A page shorter than asked for is the last one. */
-    public boolean isLast() {
+    boolean isLast() {
         return leads.size() < perPage;
     }
 }

@@ -27,7 +27,7 @@ public final class RateBudget {
     }
 
     /** A budget on the given time (tests move a settable clock with their {@code sleeper}). */
-    public RateBudget(int requestsPerMinute, Clock clock, Sleeper sleeper) {
+    RateBudget(int requestsPerMinute, Clock clock, Sleeper sleeper) {
         if (requestsPerMinute <= 0) {
             throw new IllegalArgumentException("requestsPerMinute must be positive: " + requestsPerMinute);
         }
@@ -43,7 +43,7 @@ public final class RateBudget {
      * The process-wide budget for {@code key} (base URL and tenant). The first caller fixes its rate;
      * later callers asking for another rate get the existing budget, since one key has one limit.
      */
-    public static RateBudget shared(String key, int requestsPerMinute) {
+    static RateBudget shared(String key, int requestsPerMinute) {
         return SHARED.computeIfAbsent(key, k -> new RateBudget(requestsPerMinute));
     }
 
@@ -52,7 +52,7 @@ public final class RateBudget {
     }
 
     /** Blocks until the next permit is due. */
-    public void acquire() throws InterruptedException {
+    void acquire() throws InterruptedException {
         acquire(null);
     }
 
@@ -60,7 +60,7 @@ public final class RateBudget {
      * Blocks until the next permit is due, unless it would be due only after {@code deadline}: then it
      * takes none and returns false at once.
      */
-    public boolean acquire(Instant deadline) throws InterruptedException {
+    boolean acquire(Instant deadline) throws InterruptedException {
         long slot;
         synchronized (this) {
             long now = nanos(clock.instant());
@@ -78,7 +78,7 @@ public final class RateBudget {
     }
 
     /** Holds every caller back for {@code wait}: Aurora said Retry-After. */
-    public synchronized void pauseFor(Duration wait) {
+    synchronized void pauseFor(Duration wait) {
         nextFree = Math.max(nextFree, nanos(clock.instant()) + wait.toNanos());
     }
 

@@ -7,7 +7,7 @@ import java.time.Duration;
  * moves its settable clock instead, so waits of minutes are checked in milliseconds.
  */
 @FunctionalInterface
-public interface Sleeper {
+interface Sleeper {
     void sleep(Duration duration) throws InterruptedException;
 
     /** Sleeps the calling thread. */

@@ -23,11 +23,9 @@ import org.aurorawebhooks.api.AuroraApiException;
 import org.aurorawebhooks.api.AuroraApiInterruptedException;
 import org.aurorawebhooks.api.AuroraAuthenticationException;
 import org.aurorawebhooks.api.AuroraUnknownTenantException;
-import org.aurorawebhooks.catalog.EventCatalog;
-import org.aurorawebhooks.catalog.EventType;
 import org.aurorawebhooks.internal.DaemonThreads;
 import org.aurorawebhooks.store.Database;
-import org.aurorawebhooks.store.Dialect;
+import org.aurorawebhooks.store.EventLog;
 import org.aurorawebhooks.sync.LeadStore;
 import org.aurorawebhooks.sync.LeadSyncQueue;
 import org.slf4j.Logger;
@@ -59,14 +57,13 @@ public final class Reconciler {
     private static final int MAX_REPORTED_FAILURES = 20;
     /** Fetched leads are stored this many to a transaction. */
     private static final int WRITE_BATCH = 50;
-    /** The catalogue's lead events: the deliveries that make a lead "recently touched". */
-    private static final List<String> LEAD_EVENTS = EventCatalog.aurora().events().stream()
-            .filter(EventType::isLeadEvent).map(EventType::name).toList();
 
     private final Database database;
     private final AuroraApi api;
     private final LeadStore leads;
     private final LeadSyncQueue queue;
+    private final ReconcileRuns runs;
+    private final EventLog events;
     private final Clock clock;
     /** The threads running a pass now, so {@link #stop} can interrupt them; guarded by itself. */
     private final Set<Thread> passes = new HashSet<>();
@@ -77,6 +74,8 @@ public final class Reconciler {
         this.api = api;
         this.leads = new LeadStore(database);
         this.queue = new LeadSyncQueue(database, clock);
+        this.runs = new ReconcileRuns(database);
+        this.events = new EventLog(database);
         this.clock = clock;
     }
 
@@ -195,35 +194,7 @@ public final class Reconciler {
      * cluster test) can see every fire time of the schedule and what became of it.
      */
     void recordSkipped(RunTrigger trigger, Instant scheduledFor, String reason) {
-        Dialect d = database.dialect();
-        Instant now = clock.instant();
-        database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO aurora_reconcile_runs (started_at, ended_at, "
-                        + "trigger_type, scheduled_for, outcome, since_window, dry_run, error) "
-                        + "VALUES (:now, :now, :trigger, :scheduled, :outcome, '', :dry, :reason)")
-                .bind("now", d.timestamp(now)).bind("trigger", trigger.stored()).bind("outcome", RunOutcome.SKIPPED.stored()).bind("scheduled", d.timestamp(scheduledFor))
-                .bind("dry", false).bind("reason", reason).execute());
-    }
-
-    /** A recorded pass as a page lists it: a row of {@code aurora_reconcile_runs}. */
-    public record RecordedRun(long id, Instant startedAt, Instant endedAt, String trigger, String outcome, boolean dryRun,
-                              int checked, int createdMissed, int changedMissed, int unchanged, int gone, int failed,
-                              int apiCalls, int throttled, String error) {
-    }
-
-    /** The {@code limit} most recent passes, newest first (read-only: needs no API client). */
-    public static List<RecordedRun> recentRuns(Database database, int limit) {
-        if (limit <= 0) {
-            throw new IllegalArgumentException("limit " + limit + " is not positive");
-        }
-        Dialect d = database.dialect();
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM aurora_reconcile_runs ORDER BY id DESC LIMIT :n")
-                .bind("n", limit)
-                .map((rs, ctx) -> new RecordedRun(rs.getLong("id"), d.readTimestamp(rs, "started_at"),
-                        d.readTimestamp(rs, "ended_at"), rs.getString("trigger_type"), rs.getString("outcome"),
-                        rs.getBoolean("dry_run"), rs.getInt("checked"), rs.getInt("created_missed"),
-                        rs.getInt("changed_missed"), rs.getInt("unchanged"), rs.getInt("gone"), rs.getInt("failed"),
-                        rs.getInt("api_calls"), rs.getInt("throttled"), rs.getString("error")))
-                .list());
+        runs.recordSkipped(trigger, clock.instant(), scheduledFor, reason);
     }
 
     /** The state of one pass. */
@@ -265,13 +236,13 @@ public final class Reconciler {
         }
 
         RunReport execute() {
-            closeInterruptedRuns();
-            long runId = insertRun();
+            runs.closeRunning(clock.instant()); // holding the lock proves a 'running' row's pass is dead
+            long runId = runs.start(trigger, started, scheduledFor, since, dryRun);
             RunOutcome outcome = RunOutcome.FAILED;
             String error = null;
             try {
                 Set<String> touched = touchedLeads(started.minus(since));
-                long storedLeads = countLeads();
+                long storedLeads = leads.count();
                 total = touched.size() + (storedLeads / PER_PAGE) + 1;
                 for (String leadId : touched) {
                     refetch(leadId);
@@ -472,68 +443,25 @@ public final class Reconciler {
         }
 
         private Set<String> touchedLeads(Instant from) {
-            Dialect d = database.dialect();
-            Set<String> out = new LinkedHashSet<>();
-            database.jdbi().useHandle(h -> {
-                out.addAll(h.createQuery("SELECT DISTINCT lead_id FROM aurora_webhook_events WHERE lead_id IS NOT NULL "
-                                + "AND event_type IN (<events>) AND received_at >= :from")
-                        .bindList("events", LEAD_EVENTS).bind("from", d.timestamp(from)).mapTo(String.class).list());
-                out.addAll(h.createQuery("SELECT lead_id FROM aurora_leads WHERE last_fetched_at >= :from AND gone_at IS NULL")
-                        .bind("from", d.timestamp(from)).mapTo(String.class).list());
-            });
+            Set<String> out = new LinkedHashSet<>(events.leadsNamedSince(from));
+            out.addAll(leads.liveFetchedSince(from));
             return out;
-        }
-
-        private long countLeads() {
-            return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM aurora_leads")
-                    .mapTo(Long.class).one());
         }
 
         private List<String> storedNotListed(Set<String> listed) {
             List<String> out = new ArrayList<>();
-            database.jdbi().useHandle(h -> h.createQuery("SELECT lead_id FROM aurora_leads WHERE gone_at IS NULL")
-                    .mapTo(String.class).useStream(s -> s.filter(id -> !listed.contains(id) && !handled.contains(id))
-                            .forEach(out::add)));
+            leads.forEachLive(id -> {
+                if (!listed.contains(id) && !handled.contains(id)) {
+                    out.add(id);
+                }
+            });
             total += out.size();
             return out;
         }
 
-        /** A pass killed earlier left its row 'running'; holding the lock proves it is not. */
-        private void closeInterruptedRuns() {
-            Dialect d = database.dialect();
-            database.jdbi().useHandle(h -> h.createUpdate("UPDATE aurora_reconcile_runs SET outcome = :interrupted, "
-                            + "ended_at = :now WHERE outcome = :running")
-                    .bind("interrupted", RunOutcome.INTERRUPTED.stored()).bind("running", RunOutcome.RUNNING.stored())
-                    .bind("now", d.timestamp(clock.instant())).execute());
-        }
-
-        private long insertRun() {
-            Dialect d = database.dialect();
-            // Generated keys, not RETURNING: MySQL has no INSERT ... RETURNING.
-            return database.jdbi().withHandle(h -> h.createUpdate("INSERT INTO aurora_reconcile_runs "
-                            + "(started_at, trigger_type, scheduled_for, outcome, since_window, dry_run) "
-                            + "VALUES (:started, :trigger, :scheduled, :outcome, :since, :dry)")
-                    .bind("started", d.timestamp(started)).bind("trigger", trigger.stored())
-                    .bind("scheduled", d.timestamp(scheduledFor)).bind("outcome", RunOutcome.RUNNING.stored())
-                    .bind("since", since.toString()).bind("dry", dryRun)
-                    .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
-        }
-
         private void finishRun(long runId, RunOutcome outcome, String error) {
-            Dialect d = database.dialect();
             try {
-                database.jdbi().useHandle(h -> h.createUpdate("UPDATE aurora_reconcile_runs SET ended_at = :ended, "
-                                + "outcome = :outcome, checked = :checked, created_missed = :created, "
-                                + "changed_missed = :changed, unchanged = :unchanged, gone = :gone, "
-                                + "not_found = :notFound, failed = :failed, "
-                                + "api_calls = :calls, throttled = :throttled, error = :error WHERE id = :id")
-                        .bind("ended", d.timestamp(clock.instant())).bind("outcome", outcome.stored())
-                        .bind("checked", checked).bind("created", createdMissed).bind("changed", changedMissed)
-                        .bind("unchanged", unchanged).bind("gone", gone).bind("notFound", notFound)
-                        .bind("failed", failed).bind("calls", api.stats().calls() - callsAtStart)
-                        .bind("throttled", api.stats().throttled() - throttledAtStart)
-                        .bind("error", error == null ? null : error.length() > 1900 ? error.substring(0, 1900) : error)
-                        .bind("id", runId).execute());
+                runs.finish(report(runId, outcome), error);
             } catch (RuntimeException e) {
                 log.warn("aurora-webhooks: could not record the end of reconcile run {}: {}", runId, e.getMessage());
             }

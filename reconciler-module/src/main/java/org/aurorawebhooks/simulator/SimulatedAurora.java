@@ -448,7 +448,7 @@ public final class SimulatedAurora implements AutoCloseable {
     }
 
     /** Retrieve Lead answers 404 for this lead although it exists. */
-    public void forceNotFound(String leadId) {
+    void forceNotFound(String leadId) {
         forcedNotFound.add(leadId);
     }
 
@@ -485,7 +485,7 @@ public final class SimulatedAurora implements AutoCloseable {
     }
 
     /** Webhook deliveries sent (answered or failed; dropped ones are not sent). */
-    public long firedWebhooks() {
+    long firedWebhooks() {
         return fired.get();
     }
 
@@ -495,7 +495,7 @@ public final class SimulatedAurora implements AutoCloseable {
     }
 
     /** Webhook deliveries sent that got no answer (connection refused, timeout). */
-    public long failedWebhooks() {
+    long failedWebhooks() {
         return failed.get();
     }
 

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.aurorawebhooks.internal.Sha256;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.store.Dialect;
@@ -46,7 +47,7 @@ public final class LeadStore {
      *
      * @throws IllegalArgumentException when the JSON has no string {@code id}
      */
-    public Outcome upsert(ObjectNode lead, Instant fetchedAt) {
+    Outcome upsert(ObjectNode lead, Instant fetchedAt) {
         return upsertAll(List.of(lead), fetchedAt).get(0);
     }
 
@@ -102,6 +103,25 @@ public final class LeadStore {
                     return null;
                 }).list());
         return out;
+    }
+
+    /** How many leads the store has, gone ones included. */
+    public long count() {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM aurora_leads").mapTo(Long.class).one());
+    }
+
+    /** The live (not gone) leads fetched at or after {@code from}. */
+    public List<String> liveFetchedSince(Instant from) {
+        Dialect d = database.dialect();
+        return database.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT lead_id FROM aurora_leads WHERE last_fetched_at >= :from AND gone_at IS NULL")
+                .bind("from", d.timestamp(from)).mapTo(String.class).list());
+    }
+
+    /** Hands every live (not gone) lead id to {@code action}, streamed: the table may be large. */
+    public void forEachLive(Consumer<String> action) {
+        database.jdbi().useHandle(h -> h.createQuery("SELECT lead_id FROM aurora_leads WHERE gone_at IS NULL")
+                .mapTo(String.class).useStream(s -> s.forEach(action)));
     }
 
     /** A stored lead as a page lists it: who, where, and when it was last fetched or found gone. */

@@ -14,7 +14,7 @@ import org.aurorawebhooks.store.LeadSyncTable;
  */
 public final class LeadSyncQueue {
     /** A claimed lead: complete it with the generation it was claimed at. */
-    public record Claim(String leadId, long generation, int attempts) {
+    record Claim(String leadId, long generation, int attempts) {
     }
 
     /** Counts for {@code status}. */
@@ -44,7 +44,7 @@ public final class LeadSyncQueue {
     }
 
     /** Claims up to {@code limit} due leads for {@code lease}. */
-    public List<Claim> claim(String worker, int limit, Duration lease) {
+    List<Claim> claim(String worker, int limit, Duration lease) {
         long now = clock.millis();
         return database.jdbi().inTransaction(h -> table.claim(h, worker, now, now + lease.toMillis(), limit)).stream()
                 .map(c -> new Claim(c.leadId(), c.generation(), c.attempts())).toList();
@@ -54,7 +54,7 @@ public final class LeadSyncQueue {
      * Done with a claim. The row goes away unless a new request arrived meanwhile (a higher generation):
      * then it stays due, so the newer change is fetched too.
      */
-    public void complete(Claim claim, String worker) {
+    void complete(Claim claim, String worker) {
         database.jdbi().useTransaction(h -> {
             if (!table.deleteIfUnchanged(h, claim.leadId(), claim.generation())) {
                 table.releaseCompleted(h, claim.leadId(), worker);
@@ -63,7 +63,7 @@ public final class LeadSyncQueue {
     }
 
     /** A failed fetch: the lead stays due after an exponential backoff, with the error visible. */
-    public void fail(Claim claim, String worker, String error) {
+    void fail(Claim claim, String worker, String error) {
         int attempts = claim.attempts() + 1;
         long backoff = Math.min(MAX_BACKOFF_MILLIS, 1_000L << Math.min(attempts, 20));
         String message = error == null ? "unknown error" : error.length() > 1900 ? error.substring(0, 1900) : error;
@@ -72,7 +72,7 @@ public final class LeadSyncQueue {
     }
 
     /** Gives a claim back untouched, due now (e.g. the worker is stopping, or the API token is bad). */
-    public void giveBack(Claim claim, String worker, long delayMillis) {
+    void giveBack(Claim claim, String worker, long delayMillis) {
         long due = clock.millis() + delayMillis;
         database.jdbi().useHandle(h -> table.giveBack(h, claim.leadId(), worker, due));
     }
@@ -85,14 +85,23 @@ public final class LeadSyncQueue {
 
     /** Up to {@code limit} leads waiting for a fetch, the soonest due first. */
     public List<Waiting> waiting(int limit) {
+        requirePositive(limit);
+        return database.jdbi().withHandle(h -> table.waiting(h, limit)).stream().map(LeadSyncQueue::waiting).toList();
+    }
+
+    /** Up to {@code limit} leads whose fetch has failed at least once, the most attempts first. */
+    public List<Waiting> failing(int limit) {
+        requirePositive(limit);
+        return database.jdbi().withHandle(h -> table.failing(h, limit)).stream().map(LeadSyncQueue::waiting).toList();
+    }
+
+    private static Waiting waiting(LeadSyncTable.Waiting w) {
+        return new Waiting(w.leadId(), w.reason(), w.attempts(), w.lastError());
+    }
+
+    private static void requirePositive(int limit) {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit " + limit + " is not positive");
         }
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT lead_id, reason, attempts, last_error "
-                        + "FROM aurora_lead_sync ORDER BY due_at, lead_id LIMIT :n")
-                .bind("n", limit)
-                .map((rs, ctx) -> new Waiting(rs.getString("lead_id"), rs.getString("reason"), rs.getInt("attempts"),
-                        rs.getString("last_error")))
-                .list());
     }
 }

@@ -77,7 +77,7 @@ public final class LeadSyncWorker implements AutoCloseable {
     }
 
     /** Leads fetched (and stored or marked gone) since start: for tests and the sample's page. */
-    public int fetchedCount() {
+    int fetchedCount() {
         return fetched.get();
     }
 

@@ -272,6 +272,12 @@ class ReconcileCommandTest {
             assertEquals(expected(6, 1, 1, 1, 1, 1, 1), done, real.out());
             assertEquals(done, predicted, dry.out());
             assertTrue(real.out().contains("not found        1"), real.out());
+            CliRun status = CliRun.run(bed.config, "status");
+            assertTrue(status.out().contains(" not found "), status.out());
+            // checked, created, changed, unchanged, gone, not found, failed: the real run's row
+            String row = String.format("%7d %7d %7d %9d %5d %9d %6d", 6, 1, 1, 1, 1, 1, 1);
+            assertTrue(status.out().lines().anyMatch(l -> l.contains("completed_with_failures ") && l.contains(row)),
+                    status.out());
             assertTrue(bed.leadRow(created).isPresent());
             assertNotNull(bed.leadRow(deleted).orElseThrow().get("gone_at"));
             assertNull(bed.leadRow(unchanged).orElseThrow().get("gone_at"));

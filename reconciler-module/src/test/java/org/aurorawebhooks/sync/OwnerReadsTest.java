@@ -14,6 +14,7 @@ import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.api.RateBudget;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.reconcile.Progress;
+import org.aurorawebhooks.reconcile.ReconcileRuns;
 import org.aurorawebhooks.reconcile.Reconciler;
 import org.aurorawebhooks.simulator.SimulatedAurora;
 import org.aurorawebhooks.store.Database;
@@ -58,18 +59,29 @@ class OwnerReadsTest {
             queue.markDue("L-a", "reconcile");
             assertEquals(List.of(new LeadSyncQueue.Waiting("L-a", "reconcile", 0, null),
                     new LeadSyncQueue.Waiting("L-b", "webhook", 0, null)), queue.waiting(10));
+            assertEquals(List.of(), queue.failing(10));
+            LeadSyncQueue.Claim claim = queue.claim("w", 1, Duration.ofMinutes(1)).get(0);
+            queue.fail(claim, "w", "HTTP 500 from Aurora");
+            assertEquals(List.of(new LeadSyncQueue.Waiting(claim.leadId(), claim.leadId().equals("L-a") ? "reconcile" : "webhook",
+                    1, "HTTP 500 from Aurora")), queue.failing(10));
 
             AuroraApi api = AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
                     new RateBudget(6000), Duration.ofSeconds(10));
+            aurora.deleteLead(newer);
             var report = new Reconciler(database, api, Clock.systemUTC()).run(org.aurorawebhooks.reconcile.RunTrigger.CLI, Duration.ofDays(2), false,
                     Progress.Listener.NONE);
-            List<Reconciler.RecordedRun> runs = Reconciler.recentRuns(database, 5);
+            List<ReconcileRuns.RecordedRun> runs = new ReconcileRuns(database).recent(5);
             assertEquals(1, runs.size());
-            Reconciler.RecordedRun run = runs.get(0);
+            ReconcileRuns.RecordedRun run = runs.get(0);
             assertEquals(report.runId(), run.id());
             assertEquals("cli", run.trigger());
             assertEquals(report.outcome().stored(), run.outcome());
             assertEquals(report.checked(), run.checked());
+            assertEquals(report.unchanged(), run.unchanged());
+            assertEquals(1, run.gone(), "the deleted lead");
+            assertEquals(report.gone(), run.gone());
+            assertEquals(report.notFound(), run.notFound());
+            assertEquals(report.failed(), run.failed());
             assertEquals(report.apiCalls(), run.apiCalls());
             assertNotNull(run.endedAt());
         }

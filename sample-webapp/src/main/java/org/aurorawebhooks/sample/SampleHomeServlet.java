@@ -16,7 +16,7 @@ import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.config.ConfigSource;
 import org.aurorawebhooks.config.Key;
 import org.aurorawebhooks.config.Settings;
-import org.aurorawebhooks.reconcile.Reconciler;
+import org.aurorawebhooks.reconcile.ReconcileRuns;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.store.EventLog;
 import org.aurorawebhooks.sync.LeadStore;
@@ -99,10 +99,10 @@ public final class SampleHomeServlet extends HttpServlet {
                         w.reason(), w.attempts(), w.lastError())));
         table(out, "Reconcile runs (aurora_reconcile_runs)",
                 List.of("id", "started", "trigger", "outcome", "checked", "created, missed", "changed, missed",
-                        "unchanged", "gone", "failed", "API calls"),
-                () -> rows(Reconciler.recentRuns(database, 5), r -> cells(r.id(), r.startedAt(), r.trigger(),
+                        "unchanged", "gone", "not found", "failed", "API calls"),
+                () -> rows(new ReconcileRuns(database).recent(5), r -> cells(r.id(), r.startedAt(), r.trigger(),
                         r.outcome() + (r.dryRun() ? " (dry run)" : ""), r.checked(), r.createdMissed(),
-                        r.changedMissed(), r.unchanged(), r.gone(), r.failed(), r.apiCalls())));
+                        r.changedMissed(), r.unchanged(), r.gone(), r.notFound(), r.failed(), r.apiCalls())));
         out.println("</body></html>");
     }
 

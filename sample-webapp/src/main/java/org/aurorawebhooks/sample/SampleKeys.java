@@ -12,9 +12,9 @@ import org.aurorawebhooks.config.Settings;
  */
 public final class SampleKeys implements ApplicationKeys {
     /** The sample's HTTP port, default 8080. */
-    public static final String PORT = "aurora.sample.port";
+    static final String PORT = "aurora.sample.port";
     /** Demo mode: the simulated Aurora in-process; on by default when no API token is set. */
-    public static final String DEMO = "aurora.sample.demo";
+    static final String DEMO = "aurora.sample.demo";
 
     @Override
     public Set<String> keys() {

@@ -1,18 +1,35 @@
 package org.aurorawebhooks.store;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.aurorawebhooks.catalog.Attribute;
+import org.aurorawebhooks.catalog.EventCatalog;
+import org.aurorawebhooks.catalog.EventType;
 
 /**
- * Reads {@code aurora_webhook_events}, the table {@link EventWriter} writes: what a page, a console or a
- * command shows of the recorded deliveries, without SQL of its own. Read-only and thread-safe.
+ * All SQL on {@code aurora_webhook_events}. Its public methods are the reads: what a page, a console, a
+ * command or a reconcile pass needs of the recorded deliveries, without SQL of its own. The statements
+ * {@link EventWriter} runs on its own connections (a multi-row INSERT, the repeat lookup, the repeat
+ * UPDATE) are built here too, with the column order they bind in; the writer keeps the batching.
+ * Thread-safe (stateless apart from the database).
  */
 public final class EventLog {
+    /** The catalogue's lead events: the deliveries that make a lead "recently touched". */
+    private static final List<String> LEAD_EVENTS = EventCatalog.aurora().events().stream()
+            .filter(EventType::isLeadEvent).map(EventType::name).toList();
+    /** The columns a delivery is inserted with, in the order {@link #bindRow} binds them. */
+    private static final List<String> COLUMNS = columns();
+    private static final String ROW_MARKS = "(" + String.join(", ", Collections.nCopies(COLUMNS.size(), "?")) + ")";
+    /** Sets {@code repeat_of} (1) of the row {@code id} (2). */
+    static final String SET_REPEAT_OF_SQL = "UPDATE aurora_webhook_events SET repeat_of = ? WHERE id = ?";
 
     /**
      * One recorded delivery.
@@ -26,6 +43,53 @@ public final class EventLog {
     }
 
     private final Database database;
+
+    private static List<String> columns() {
+        List<String> columns = new ArrayList<>(List.of("event_type", "received_at"));
+        for (Attribute a : Attribute.values()) {
+            columns.add(a.parameter());
+        }
+        columns.addAll(List.of("query_string", "undocumented_values", "fingerprint", "repeat_of"));
+        return List.copyOf(columns);
+    }
+
+    /** An INSERT of {@code rows} deliveries, each bound by {@link #bindRow}. */
+    static String insertSql(int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO aurora_webhook_events (").append(String.join(", ", COLUMNS))
+                .append(") VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "" : ", ").append(ROW_MARKS);
+        }
+        return sql.toString();
+    }
+
+    /**
+     * Per fingerprint, the first delivery received at or after a time. Parameters: the {@code fingerprints}
+     * distinct fingerprints, then the earliest {@code received_at}; columns: fingerprint, MIN(id).
+     */
+    static String earliestByFingerprintSql(int fingerprints) {
+        return "SELECT fingerprint, MIN(id) FROM aurora_webhook_events WHERE fingerprint IN ("
+                + String.join(", ", Collections.nCopies(fingerprints, "?")) + ") AND received_at >= ? GROUP BY fingerprint";
+    }
+
+    /** Binds one delivery's columns from parameter {@code first} on; returns the next parameter index. */
+    static int bindRow(PreparedStatement st, int first, Dialect dialect, Delivery d, Long repeatOf) throws SQLException {
+        int i = first;
+        st.setString(i++, d.eventType());
+        st.setObject(i++, dialect.timestamp(d.receivedAt()));
+        for (Attribute a : Attribute.values()) {
+            st.setString(i++, d.value(a));
+        }
+        st.setString(i++, d.queryString());
+        st.setString(i++, d.undocumented());
+        st.setString(i++, d.fingerprint());
+        if (repeatOf == null) {
+            st.setNull(i++, Types.BIGINT);
+        } else {
+            st.setLong(i++, repeatOf);
+        }
+        return i;
+    }
 
     public EventLog(Database database) {
         this.database = Objects.requireNonNull(database, "database == null");
@@ -52,6 +116,17 @@ public final class EventLog {
                             Collections.unmodifiableMap(attributes), rs.getString("undocumented_values"),
                             rs.wasNull() ? null : repeatOf);
                 }).list());
+    }
+
+    /**
+     * The leads named by lead events (the catalogue's {@code lead_*} events) received at or after
+     * {@code from}, each once: what a reconcile pass calls "recently touched".
+     */
+    public List<String> leadsNamedSince(Instant from) {
+        Dialect d = database.dialect();
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT DISTINCT lead_id FROM aurora_webhook_events "
+                        + "WHERE lead_id IS NOT NULL AND event_type IN (<events>) AND received_at >= :from")
+                .bindList("events", LEAD_EVENTS).bind("from", d.timestamp(from)).mapTo(String.class).list());
     }
 
     /** How many deliveries of each event type are recorded, by event name (sorted). */

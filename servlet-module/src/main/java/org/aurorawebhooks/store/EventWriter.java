@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +62,6 @@ public final class EventWriter implements AutoCloseable {
     private final Clock clock;
     private final LeadSyncTable leadSync;
     private final List<Lane> lanes = new ArrayList<>();
-    private final String rowMarks;
     private final boolean generatedKeysOnly;
     private volatile boolean running = true;
     private volatile long refuseUntil;
@@ -86,32 +84,11 @@ public final class EventWriter implements AutoCloseable {
         this.repeatWindow = repeatWindow;
         this.clock = clock;
         this.leadSync = new LeadSyncTable(database.dialect());
-        this.rowMarks = "(" + String.join(", ", java.util.Collections.nCopies(COLUMNS.size(), "?")) + ")";
         int count = database.dialect() == Dialect.SQLITE ? 1 : LANES;
         ThreadFactory threads = DaemonThreads.named("webhooks-writer");
         for (int i = 0; i < count; i++) {
             lanes.add(new Lane(threads));
         }
-    }
-
-    private static final List<String> COLUMNS = columns();
-
-    private static List<String> columns() {
-        List<String> columns = new ArrayList<>(List.of("event_type", "received_at"));
-        for (Attribute a : Attribute.values()) {
-            columns.add(a.parameter());
-        }
-        columns.addAll(List.of("query_string", "undocumented_values", "fingerprint", "repeat_of"));
-        return List.copyOf(columns);
-    }
-
-    private String insertSql(int rows) {
-        StringBuilder sql = new StringBuilder("INSERT INTO aurora_webhook_events (").append(String.join(", ", COLUMNS))
-                .append(") VALUES ");
-        for (int i = 0; i < rows; i++) {
-            sql.append(i == 0 ? "" : ", ").append(rowMarks);
-        }
-        return sql.toString();
     }
 
     /**
@@ -268,7 +245,7 @@ public final class EventWriter implements AutoCloseable {
                 }
             }
             if (!laterRepeats.isEmpty()) {
-                try (PreparedStatement st = c.prepareStatement("UPDATE aurora_webhook_events SET repeat_of = ? WHERE id = ?")) {
+                try (PreparedStatement st = c.prepareStatement(EventLog.SET_REPEAT_OF_SQL)) {
                     for (int i : laterRepeats) {
                         st.setLong(1, repeatOf[i]);
                         st.setLong(2, ids[i]);
@@ -298,10 +275,8 @@ public final class EventWriter implements AutoCloseable {
         private Map<String, Long> earlierDeliveries(Connection c, List<Delivery> batch) throws SQLException {
             Set<String> fingerprints = new LinkedHashSet<>();
             batch.forEach(d -> fingerprints.add(d.fingerprint()));
-            String marks = String.join(", ", java.util.Collections.nCopies(fingerprints.size(), "?"));
             Map<String, Long> earlier = new HashMap<>();
-            try (PreparedStatement st = c.prepareStatement("SELECT fingerprint, MIN(id) FROM aurora_webhook_events "
-                    + "WHERE fingerprint IN (" + marks + ") AND received_at >= ? GROUP BY fingerprint")) {
+            try (PreparedStatement st = c.prepareStatement(EventLog.earliestByFingerprintSql(fingerprints.size()))) {
                 int i = 1;
                 for (String f : fingerprints) {
                     st.setString(i++, f);
@@ -321,10 +296,10 @@ public final class EventWriter implements AutoCloseable {
         private long[] insert(Connection c, List<Delivery> batch, Long[] repeatOf) throws SQLException {
             long[] ids = new long[batch.size()];
             if (insertReturning) {
-                try (PreparedStatement st = c.prepareStatement(insertSql(batch.size()) + " RETURNING id")) {
+                try (PreparedStatement st = c.prepareStatement(EventLog.insertSql(batch.size()) + " RETURNING id")) {
                     int p = 1;
                     for (int i = 0; i < batch.size(); i++) {
-                        p = bind(st, p, batch.get(i), repeatOf[i]);
+                        p = EventLog.bindRow(st, p, database.dialect(), batch.get(i), repeatOf[i]);
                     }
                     int n = 0;
                     try (ResultSet rs = st.executeQuery()) {
@@ -338,7 +313,7 @@ public final class EventWriter implements AutoCloseable {
                 return ids;
             }
             for (int i = 0; i < batch.size(); i++) {
-                bind(insertOne, 1, batch.get(i), repeatOf[i]);
+                EventLog.bindRow(insertOne, 1, database.dialect(), batch.get(i), repeatOf[i]);
                 insertOne.addBatch();
             }
             insertOne.executeBatch();
@@ -354,24 +329,6 @@ public final class EventWriter implements AutoCloseable {
             return ids;
         }
 
-        private int bind(PreparedStatement st, int first, Delivery d, Long repeatOf) throws SQLException {
-            int i = first;
-            st.setString(i++, d.eventType());
-            st.setObject(i++, database.dialect().timestamp(d.receivedAt()));
-            for (Attribute a : Attribute.values()) {
-                st.setString(i++, d.value(a));
-            }
-            st.setString(i++, d.queryString());
-            st.setString(i++, d.undocumented());
-            st.setString(i++, d.fingerprint());
-            if (repeatOf == null) {
-                st.setNull(i++, Types.BIGINT);
-            } else {
-                st.setLong(i++, repeatOf);
-            }
-            return i;
-        }
-
         private Connection connection() throws SQLException {
             if (handle == null) {
                 database.ensureMigrated();
@@ -379,7 +336,7 @@ public final class EventWriter implements AutoCloseable {
                 insertReturning = !generatedKeysOnly
                         && database.dialect().insertReturning(handle.getConnection().getMetaData());
                 if (!insertReturning) {
-                    insertOne = handle.getConnection().prepareStatement(insertSql(1), Statement.RETURN_GENERATED_KEYS);
+                    insertOne = handle.getConnection().prepareStatement(EventLog.insertSql(1), Statement.RETURN_GENERATED_KEYS);
                 }
             }
             return handle.getConnection();

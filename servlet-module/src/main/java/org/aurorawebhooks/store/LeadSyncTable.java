@@ -2,6 +2,7 @@ package org.aurorawebhooks.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,13 @@ public final class LeadSyncTable {
     /** Counts for {@code status}. */
     public record Counts(long pending, long failing, long claimed) {
     }
+
+    /** A lead waiting for a fetch, as {@code status} or a page lists it. */
+    public record Waiting(String leadId, String reason, int attempts, String lastError) {
+    }
+
+    /** The table's name, for callers that check it exists before reading. */
+    public static final String TABLE = "aurora_lead_sync";
 
     private final Dialect dialect;
 
@@ -147,5 +155,24 @@ public final class LeadSyncTable {
                 .bind("now", now)
                 .map((rs, ctx) -> new Counts(rs.getLong("pending"), rs.getLong("failing"), rs.getLong("claimed")))
                 .one();
+    }
+
+    /** Up to {@code limit} leads waiting for a fetch, the soonest due first. */
+    public List<Waiting> waiting(Handle h, int limit) {
+        return h.createQuery("SELECT lead_id, reason, attempts, last_error FROM aurora_lead_sync "
+                        + "ORDER BY due_at, lead_id LIMIT :n")
+                .bind("n", limit).map((rs, ctx) -> waitingRow(rs)).list();
+    }
+
+    /** Up to {@code limit} leads whose fetch has failed, the most attempts first. */
+    public List<Waiting> failing(Handle h, int limit) {
+        return h.createQuery("SELECT lead_id, reason, attempts, last_error FROM aurora_lead_sync "
+                        + "WHERE attempts > 0 ORDER BY attempts DESC, lead_id LIMIT :n")
+                .bind("n", limit).map((rs, ctx) -> waitingRow(rs)).list();
+    }
+
+    private static Waiting waitingRow(ResultSet rs) throws SQLException {
+        return new Waiting(rs.getString("lead_id"), rs.getString("reason"), rs.getInt("attempts"),
+                rs.getString("last_error"));
     }
 }

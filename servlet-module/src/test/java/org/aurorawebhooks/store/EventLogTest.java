@@ -51,4 +51,27 @@ class EventLogTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void leadsNamedSinceListsEachLeadOfTheLeadEventsReceivedSinceOnce(TestDatabases.Kind kind) throws Exception {
+        Map<String, String> config = new HashMap<>(TestDatabases.fresh(kind));
+        config.put("aurora.webhooks.auth.header-name", "X-Token");
+        config.put("aurora.webhooks.auth.header-value", "t0ken");
+        Instant before = Instant.now().minusSeconds(1);
+        try (FilterHarness app = FilterHarness.start(config)) {
+            for (String delivery : List.of("lead_created?lead_id=L1&source=api", "lead_changed?lead_id=L1",
+                    "lead_converted?lead_id=L2&project_id=P2",
+                    "agreement_status_changed?project_id=P1&agreement_id=A1&status=countersigned")) {
+                assertEquals(200, app.get("/aurora/webhooks/" + delivery, "X-Token", "t0ken").statusCode(), delivery);
+            }
+            try (Database database = Database.open(Settings.of(config))) {
+                EventLog log = new EventLog(database);
+                List<String> leads = log.leadsNamedSince(before);
+                assertEquals(2, leads.size(), leads.toString());
+                assertEquals(java.util.Set.of("L1", "L2"), java.util.Set.copyOf(leads));
+                assertEquals(List.of(), log.leadsNamedSince(Instant.now().plusSeconds(60)));
+            }
+        }
+    }
 }

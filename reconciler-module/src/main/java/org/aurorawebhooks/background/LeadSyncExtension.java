@@ -1,4 +1,4 @@
-package org.aurorawebhooks.sync;
+package org.aurorawebhooks.background;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -10,6 +10,7 @@ import org.aurorawebhooks.internal.FilterExtension;
 import org.aurorawebhooks.reconcile.ReconcileSchedule;
 import org.aurorawebhooks.reconcile.Reconciler;
 import org.aurorawebhooks.store.Database;
+import org.aurorawebhooks.sync.LeadSyncWorker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

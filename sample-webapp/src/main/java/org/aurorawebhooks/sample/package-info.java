@@ -1,0 +1,10 @@
+/**
+ * The sample host app: an embedded Jetty with a page of its own ({@code SampleHomeServlet}, which reads
+ * through the classes that own the tables, never with SQL of its own), aurora-webhooks' filter in front
+ * of it, its own configuration keys ({@code aurora.sample.*}, in {@code SampleKeys}) and a demo mode
+ * driven by the simulated Aurora.
+ *
+ * <p>An example to read and run, not a library: internal and unsupported, it may change in any release.
+ * Only the filter (and, in a later release, the handler API) is supported.
+ */
+package org.aurorawebhooks.sample;
