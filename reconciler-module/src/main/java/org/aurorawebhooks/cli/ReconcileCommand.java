@@ -45,7 +45,7 @@ final class ReconcileCommand implements Callable<Integer> {
         out.flush();
         try (Database database = CliContext.openDatabase(settings); AuroraApi api = AuroraApi.create(settings)) {
             Reconciler reconciler = new Reconciler(database, api, Clock.systemUTC());
-            ProgressPrinter progress = new ProgressPrinter(out, System.console() != null);
+            ProgressPrinter progress = new ProgressPrinter(out, onTerminal());
             RunReport report = reconciler.run(RunTrigger.CLI, window, dryRun, progress);
             progress.finish();
             out.print(report.summary());
@@ -76,5 +76,15 @@ final class ReconcileCommand implements Callable<Integer> {
         }
         throw new CommandLine.ParameterException(cli, "--since: \"" + text
                 + "\" is not a positive duration; expected ISO-8601 such as P2D or PT12H, or 90m, 12h, 3d");
+    }
+
+    /**
+     * Whether the live progress line fits: on Java 17 to 21 {@code System.console()} is null unless both
+     * ends are a terminal (from Java 22 it is not null when piped either, and the line degrades to the
+     * periodic log lines' cost of a carriage return).
+     */
+    @SuppressWarnings("SystemConsoleNull")
+    private static boolean onTerminal() {
+        return System.console() != null;
     }
 }

@@ -126,7 +126,7 @@ public final class Reconciler {
         AtomicBoolean lost = new AtomicBoolean();
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
                 DaemonThreads.named("reconcile-lock"));
-        heartbeat.scheduleAtFixedRate(() -> {
+        var unused = heartbeat.scheduleAtFixedRate(() -> {
             try {
                 if (!lock.renew()) {
                     lost.set(true);

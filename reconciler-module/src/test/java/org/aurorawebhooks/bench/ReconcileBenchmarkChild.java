@@ -10,8 +10,8 @@ import org.aurorawebhooks.cli.Main;
 /** The reconcile under measurement: the real CLI, then the JVM's peak heap use. */
 public final class ReconcileBenchmarkChild {
     public static void main(String[] args) {
-        int code = Main.run(new String[] {"reconcile", "--config", args[0]}, new PrintWriter(System.out, true),
-                new PrintWriter(System.err, true), Map.of());
+        int code = Main.run(new String[] {"reconcile", "--config", args[0]}, new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.Charset.defaultCharset()), true),
+                new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.Charset.defaultCharset()), true), Map.of());
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {

@@ -94,7 +94,7 @@ class DropInDeploymentIT {
             while (rs.next()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(), rs.getObject(i));
+                    row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(java.util.Locale.ROOT), rs.getObject(i));
                 }
                 rows.add(row);
             }

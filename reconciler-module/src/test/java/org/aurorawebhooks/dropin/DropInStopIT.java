@@ -171,7 +171,7 @@ class DropInStopIT {
                 boolean jvms = group != null && group.getName().equals("system");
                 // The simulated Aurora, which this test still runs, names its threads aurora-simulator-*.
                 boolean ours = t.getName().startsWith("aurora-") && !t.getName().startsWith("aurora-simulator-");
-                if (t.isAlive() && (t.getContextClassLoader() == webappLoader && !jvms || ours)) {
+                if (t.isAlive() && ((t.getContextClassLoader() == webappLoader && !jvms) || ours)) {
                     left.add(t.getName());
                 }
             }

@@ -48,11 +48,9 @@ class LeadSyncWorkerTest {
         try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
                 .withRequestsPerMinute(60_000).withAutoFire(false));
              Database nodeA = open(config); Database nodeB = open(config)) {
-            List<String> ids = new ArrayList<>();
             LeadSyncQueue queue = new LeadSyncQueue(nodeA, Clock.systemUTC());
             for (int i = 0; i < 60; i++) {
                 String id = aurora.createLead();
-                ids.add(id);
                 queue.markDue(id, "lead_created");
             }
             aurora.delay(20); // long enough for a second claimant to try while a fetch is in flight

@@ -224,7 +224,7 @@ public final class SampleApp implements AutoCloseable {
         ScheduledExecutorService demo = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sample-demo"));
         Random random = new Random(7);
         List<String> created = new ArrayList<>();
-        demo.scheduleWithFixedDelay(() -> {
+        var unused = demo.scheduleWithFixedDelay(() -> {
             try {
                 double dice = random.nextDouble();
                 if (created.size() < 3 || dice < 0.5) {

@@ -37,6 +37,8 @@ public final class Authenticator {
     }
 
     /**
+     * The authenticator for the configured credentials.
+     *
      * @throws ConfigException when no credential is configured and {@code aurora.webhooks.auth.disabled}
      *     is not {@code true}: an open endpoint must be asked for explicitly
      */
@@ -97,7 +99,13 @@ public final class Authenticator {
         }
         boolean userOk = MessageDigest.isEqual(digest(decoded.substring(0, colon)), basicUserDigest);
         boolean passwordOk = MessageDigest.isEqual(digest(decoded.substring(colon + 1)), basicPasswordDigest);
-        return userOk & passwordOk;
+        return bothWithoutShortCircuit(userOk, passwordOk);
+    }
+
+    /** Both compared whatever the first says: a wrong user name takes as long as a wrong password. */
+    @SuppressWarnings("ShortCircuitBoolean")
+    private static boolean bothWithoutShortCircuit(boolean a, boolean b) {
+        return a & b;
     }
 
     /** Whether a 401 should invite basic auth ({@code WWW-Authenticate: Basic}). */

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -84,9 +83,7 @@ public final class EventCatalog {
                 placeholders.put(attribute, placeholder);
             }
             Map<Attribute, Set<String>> documented = new EnumMap<>(Attribute.class);
-            Iterator<Map.Entry<String, JsonNode>> fields = e.path("documented_values").fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> f = fields.next();
+            for (Map.Entry<String, JsonNode> f : e.path("documented_values").properties()) {
                 Attribute attribute = Attribute.byParameter(f.getKey())
                         .filter(placeholders::containsKey)
                         .orElseThrow(() -> new IllegalStateException(

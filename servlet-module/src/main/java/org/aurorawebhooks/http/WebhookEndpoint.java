@@ -71,7 +71,7 @@ public final class WebhookEndpoint {
         String eventName;
         boolean index = false;
         if (path.startsWith(prefix)) {
-            if (path.length() == prefix.length() || path.length() == prefix.length() + 1 && path.charAt(prefix.length()) == '/') {
+            if (path.length() == prefix.length() || (path.length() == prefix.length() + 1 && path.charAt(prefix.length()) == '/')) {
                 eventName = null;
                 index = true;
             } else if (path.charAt(prefix.length()) == '/') {

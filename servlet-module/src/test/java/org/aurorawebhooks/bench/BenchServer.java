@@ -106,7 +106,7 @@ public final class BenchServer {
                 try {
                     s.stop();
                 } catch (Exception e) {
-                    e.printStackTrace();
+                    System.err.println("bench: stopping a server failed: " + e);
                 }
             }
             recording.forEach((k, url) -> System.out.println("stored_" + k + "=" + countRows(url)));

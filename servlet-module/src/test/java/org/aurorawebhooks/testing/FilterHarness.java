@@ -98,7 +98,7 @@ public final class FilterHarness implements AutoCloseable {
 
     /** A raw HTTP/1.1 request line target (not checked by any client library); returns the whole response. */
     public String raw(String method, String target, String... headers) throws IOException {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(30_000);
             StringBuilder request = new StringBuilder(method + " /app" + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Connection: close\r\n");
