@@ -101,7 +101,7 @@ public final class SampleApp implements AutoCloseable {
             throw new StartFailure(e.getMessage(), StartFailure.CONFIGURATION, e);
         }
         if (port < 0 || port > 65535) {
-            throw new StartFailure(SampleKeys.PORT + " from " + settings.applicationSourceOf(SampleKeys.PORT) + ": " + port
+            throw new StartFailure(SampleKeys.PORT + " from " + SampleKeys.sourceOf(settings, SampleKeys.PORT) + ": " + port
                     + " is not a port number (0 to 65535; 0 picks a free one)", StartFailure.CONFIGURATION, null);
         }
         try {
@@ -177,7 +177,7 @@ public final class SampleApp implements AutoCloseable {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException) {
                 return new StartFailure("port " + port + " is already in use (" + SampleKeys.PORT + " from "
-                        + settings.applicationSourceOf(SampleKeys.PORT) + "); start the sample on another port, e.g. -D"
+                        + SampleKeys.sourceOf(settings, SampleKeys.PORT) + "); start the sample on another port, e.g. -D"
                         + SampleKeys.PORT + "=9090", StartFailure.PORT_IN_USE, e);
             }
             if (t instanceof ConfigException) {

@@ -28,6 +28,12 @@ public final class SampleKeys implements ApplicationKeys {
         demo(settings);
     }
 
+    /** Where a sample key's value came from, for messages: its source, or "built-in default". */
+    static String sourceOf(Settings settings, String key) {
+        String source = settings.applicationSourceOf(key);
+        return "not set".equals(source) ? "built-in default" : source;
+    }
+
     /** {@code aurora.sample.port}, default 8080; 0 picks a free port. */
     static int port(Settings settings) {
         String v = settings.applicationValue(PORT).orElse("8080");

@@ -42,7 +42,7 @@ class SampleStartupFailureTest {
         List<String> lines = child.err().lines().toList();
         assertEquals(1, lines.size(), child.err());
         assertTrue(lines.get(0).startsWith("aurora-sample: aurora.sample.port from "), child.err());
-        assertTrue(lines.get(0).contains("\"eighty\" is not an integer"), child.err());
+        assertTrue(lines.get(0).contains("\"eighty\" is not a port number"), child.err());
     }
 
     @Test
