@@ -166,8 +166,12 @@ public final class ReconcileSchedule implements AutoCloseable {
             // Quartz names its scheduler, cluster and misfire threads after the instance, its workers after the scheduler.
             String ownThreads = "QuartzScheduler_" + scheduler.getSchedulerName() + "-" + scheduler.getSchedulerInstanceId();
             String workers = scheduler.getSchedulerName() + "_Worker-";
-            // Never Quartz's own unbounded wait for jobs (it can hang on a worker that saw an interrupt): the pass
-            // was stopped above, and the joins below wait for every Quartz thread with a deadline.
+            // The pass has ended; give its job the moment it needs to return and tell the (clustered) job store,
+            // with a deadline rather than Quartz's own unbounded wait for jobs; the joins below bound the rest.
+            long jobsDeadline = System.nanoTime() + STOP_WAIT.toNanos();
+            while (!scheduler.getCurrentlyExecutingJobs().isEmpty() && System.nanoTime() < jobsDeadline) {
+                Thread.sleep(10);
+            }
             scheduler.shutdown(false);
             // Quartz only tells its threads to stop: join them, so that a stopping webapp leaves none behind.
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();

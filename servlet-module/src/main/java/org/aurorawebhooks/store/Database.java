@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * a power cut, not only a process crash.
  */
 public final class Database implements AutoCloseable {
+    private static final java.util.concurrent.atomic.AtomicInteger POOLS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.time.Duration POOL_THREADS_WAIT = java.time.Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     /** Flyway's history table, named so it never meets the host app's own Flyway history. */
     static final String HISTORY_TABLE = "aurora_schema_history";
@@ -46,7 +48,8 @@ public final class Database implements AutoCloseable {
                 + "\" is not a supported database; expected jdbc:sqlite:..., jdbc:postgresql:... or "
                 + "jdbc:mariadb:... (jdbc:mysql:... for MySQL 8.0+)"));
         HikariConfig config = new HikariConfig();
-        config.setPoolName("aurora-webhooks");
+        // One name per pool: close() waits for exactly this pool's threads.
+        config.setPoolName("aurora-webhooks-db-" + POOLS.incrementAndGet());
         config.setJdbcUrl(dialect.jdbcUrl(url));
         settings.dbUsername().ifPresent(config::setUsername);
         settings.dbPassword().ifPresent(config::setPassword);
@@ -114,5 +117,27 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+        awaitPoolThreads();
+    }
+
+    /**
+     * HikariCP lets its threads (housekeeper, connection adder and closer) end on their own after close();
+     * a container that checks for leaked threads right after an undeploy would still see them. Waits a
+     * bounded time for this pool's own threads.
+     */
+    private void awaitPoolThreads() {
+        String name = dataSource.getPoolName();
+        long deadline = System.nanoTime() + POOL_THREADS_WAIT.toNanos();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long left = deadline - System.nanoTime();
+            if ((t.getName().startsWith(name + " ") || t.getName().startsWith(name + ":")) && left > 0) {
+                try {
+                    t.join(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 }
