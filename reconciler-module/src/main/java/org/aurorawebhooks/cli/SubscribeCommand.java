@@ -121,20 +121,28 @@ final class SubscribeCommand implements Callable<Integer> {
                                     String base, String webhooksPath) {
         Set<String> chosenNames = new TreeSet<>();
         chosen.forEach(e -> chosenNames.add(e.name()));
+        // Keyed by base URL when subscribe made the subscription (unsubscribe --url removes it), else by its URL.
         Map<String, Set<String>> eventsByBase = new TreeMap<>();
+        Map<String, Set<String>> eventsByForeignUrl = new TreeMap<>();
         for (Subscription have : existing) {
             if (chosenNames.contains(have.event()) && !SubscriptionUrls.ownedBy(have.urlTemplate(), base, webhooksPath)) {
-                eventsByBase.computeIfAbsent(SubscriptionUrls.baseOf(have.urlTemplate(), have.event(), webhooksPath),
+                String other = SubscriptionUrls.baseOf(have.urlTemplate(), have.event(), webhooksPath);
+                boolean made = SubscriptionUrls.ownedBy(have.urlTemplate(), other, webhooksPath);
+                (made ? eventsByBase : eventsByForeignUrl).computeIfAbsent(made ? other
+                        : SubscriptionUrls.withoutUserInfo(have.urlTemplate()).replaceFirst("\\?.*", ""),
                         b -> new TreeSet<>()).add(have.event());
             }
         }
-        if (eventsByBase.isEmpty()) {
+        if (eventsByBase.isEmpty() && eventsByForeignUrl.isEmpty()) {
             out.println("no other URL is subscribed to these events");
             return;
         }
         out.println("also subscribed to these events, so Aurora sends each of their deliveries there too:");
         eventsByBase.forEach((other, names) -> out.printf("  %s: %d event(s) (%s); remove with: unsubscribe --url %s%n",
                 Credentials.maskUrl(other), names.size(), String.join(", ", names), Credentials.maskUrl(other)));
+        eventsByForeignUrl.forEach((other, names) -> out.printf("  %s: %d event(s) (%s); not made by subscribe (not "
+                + "BASE_URL%s/EVENT), so unsubscribe leaves it: delete it with Aurora's webhook API%n",
+                Credentials.maskUrl(other), names.size(), String.join(", ", names), webhooksPath));
     }
 
     /** What {@link #apply} did. */

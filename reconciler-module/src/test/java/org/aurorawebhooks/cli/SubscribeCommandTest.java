@@ -115,6 +115,14 @@ class SubscribeCommandTest {
 
             CliRun alone = CliRun.run(bed.config, "subscribe", "--url", "https://new.example.com/app", "--events", "design_created");
             assertTrue(alone.out().contains("no other URL is subscribed to these events"), alone.out());
+
+            // A subscription subscribe did not make is named, but not with an unsubscribe that would leave it.
+            bed.api().createWebhook(new org.aurorawebhooks.api.Subscription(null, "design_created",
+                    "https://other.example.com/hook?lead_id=<LEAD_ID>", "", true, null, null));
+            CliRun foreign = CliRun.run(bed.config, "subscribe", "--url", "https://new.example.com/app", "--events", "design_created");
+            assertTrue(foreign.out().contains("also subscribed to these events, so Aurora sends each of their deliveries there too:\n"
+                    + "  https://other.example.com/hook: 1 event(s) (design_created); not made by subscribe (not "
+                    + "BASE_URL/aurora/webhooks/EVENT), so unsubscribe leaves it: delete it with Aurora's webhook API\n"), foreign.out());
         }
     }
 
