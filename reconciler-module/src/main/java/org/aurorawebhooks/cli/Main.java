@@ -2,6 +2,7 @@ package org.aurorawebhooks.cli;
 
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.aurorawebhooks.api.AuroraApiException;
 import org.aurorawebhooks.api.AuroraAuthenticationException;
 import org.aurorawebhooks.config.ConfigException;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
  * The operator CLI: {@code java -jar aurora-reconciler.jar COMMAND [options]}.
  *
  * <p>Exit codes: 0 done; 1 done with failures (the summary lists them); 2 usage or configuration
- * error; 3 could not run (database or API unreachable, token refused, another run holds the lock).
+ * error; 3 could not run (database or API unreachable, token refused, another run holds the lock, a
+ * database to read that is not there).
  */
 @Command(name = "aurora-reconciler", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Reconcile Aurora leads, manage webhook subscriptions, or run a simulated Aurora.",
@@ -22,7 +24,8 @@ import picocli.CommandLine.Command;
             SubscriptionsCommand.class, UnsubscribeCommand.class, SimulateCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:done with failures (the summary lists them)", "2:usage or configuration error",
-            "3:could not run (database or API unreachable, token refused, another run holds the lock)"})
+            "3:could not run (database or API unreachable, token refused, another run holds the lock, "
+                + "a database to read that is not there)"})
 public final class Main implements Runnable {
     static final int DONE = 0;
     static final int FAILURES = 1;
@@ -47,6 +50,22 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("aurora-reconciler: " + message(e));
             return exitCode(e);
+        });
+        // A bad value a command finds once its options are parsed (an unknown event, --runs 0) gets one line
+        // naming the option, like a configuration error; picocli's own parse errors keep their usage text.
+        AtomicBoolean executing = new AtomicBoolean();
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cli.setExecutionStrategy(parseResult -> {
+            executing.set(true);
+            return runLast.execute(parseResult);
+        });
+        CommandLine.IParameterExceptionHandler parseErrors = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            if (!executing.get()) {
+                return parseErrors.handleParseException(e, arguments);
+            }
+            e.getCommandLine().getErr().println("aurora-reconciler: " + message(e));
+            return USAGE;
         });
         CliContext.environment = env;
         return cli.execute(args);

@@ -42,6 +42,7 @@ final class ReconcileCommand implements Callable<Integer> {
         Duration window = since == null ? settings.lookback() : parseDuration(spec.commandLine(), since);
         PrintWriter out = spec.commandLine().getOut();
         out.println(CliContext.databaseLine(settings));
+        out.println(CliContext.apiLine(settings));
         out.flush();
         try (Database database = CliContext.openDatabase(settings); AuroraApi api = AuroraApi.create(settings)) {
             Reconciler reconciler = new Reconciler(database, api, Clock.systemUTC());

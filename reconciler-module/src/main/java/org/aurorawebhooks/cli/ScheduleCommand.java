@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "schedule", mixinStandardHelpOptions = true,
-        description = "Stay up and run a reconcile pass on aurora.reconciler.cron (Quartz, clustered on PostgreSQL).")
+        description = "Stay up and run a reconcile pass on aurora.reconciler.cron (Quartz, clustered on PostgreSQL and MariaDB/MySQL).")
 final class ScheduleCommand implements Callable<Integer> {
     @Mixin
     CliContext context;

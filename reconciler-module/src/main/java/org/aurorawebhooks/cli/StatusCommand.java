@@ -28,6 +28,10 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (runs <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--runs: " + runs
+                    + " is not a positive integer; expected how many runs to show, e.g. 10");
+        }
         Settings settings = context.settings();
         PrintWriter out = spec.commandLine().getOut();
         // The first line says which database, even when it turns out not to be there to read.

@@ -19,6 +19,7 @@ import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.config.Key;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.internal.Credentials;
+import org.aurorawebhooks.internal.NameSuggestions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,6 +54,7 @@ final class SubscribeCommand implements Callable<Integer> {
         Settings settings = context.settings();
         CliContext.requireApi(settings);
         URI base = SubscriptionUrls.baseUrl(spec.commandLine(), url);
+        refuseWebhooksPath(base, settings.webhooksPath());
         List<EventType> chosen = chosenEvents(spec.commandLine(), events);
         checkCredential(settings);
         PrintWriter out = spec.commandLine().getOut();
@@ -74,13 +76,25 @@ final class SubscribeCommand implements Callable<Integer> {
         // Closed: the client owns threads (its HttpClient's), which would outlive the command in-process.
         try (AuroraApi api = AuroraApi.create(settings)) {
             List<Subscription> existing = api.listWebhooks();
-            String ourPrefix = base + settings.webhooksPath() + "/";
-            Result result = apply(api, existing, desired, ourPrefix);
+            Result result = apply(api, existing, desired, base.toString(), settings.webhooksPath());
             out.printf("subscriptions: %d created, %d updated, %d unchanged%n", result.created, result.updated, result.unchanged);
-            printOthers(out, existing, chosen, ourPrefix, settings.webhooksPath());
+            printOthers(out, existing, chosen, base.toString(), settings.webhooksPath());
         }
         out.flush();
         return Main.DONE;
+    }
+
+    /**
+     * A base URL that already ends with the filter's path would make templates with the path twice
+     * ({@code …/aurora/webhooks/aurora/webhooks/lead_created}), which the filter answers 404.
+     */
+    private void refuseWebhooksPath(URI base, String webhooksPath) {
+        if (SubscriptionUrls.withoutUserInfo(base.toString()).endsWith(webhooksPath)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--url: \"" + Credentials.maskUrl(url)
+                    + "\" ends with the webhook path " + webhooksPath + " (" + Key.WEBHOOKS_PATH.key()
+                    + "); pass the app's base URL including its context path, without the webhook path, e.g. "
+                    + Credentials.maskUrl(base.toString().substring(0, base.toString().length() - webhooksPath.length())));
+        }
     }
 
     /** Without a credential Aurora's deliveries would be refused (401) or accepted from anyone: say so, unless asked. */
@@ -104,23 +118,31 @@ final class SubscribeCommand implements Callable<Integer> {
      * of them, so a second base URL (an old deployment, a staging host) doubles every delivery.
      */
     private static void printOthers(PrintWriter out, List<Subscription> existing, List<EventType> chosen,
-                                    String ourPrefix, String webhooksPath) {
+                                    String base, String webhooksPath) {
         Set<String> chosenNames = new TreeSet<>();
         chosen.forEach(e -> chosenNames.add(e.name()));
+        // Keyed by base URL when subscribe made the subscription (unsubscribe --url removes it), else by its URL.
         Map<String, Set<String>> eventsByBase = new TreeMap<>();
+        Map<String, Set<String>> eventsByForeignUrl = new TreeMap<>();
         for (Subscription have : existing) {
-            if (chosenNames.contains(have.event()) && !isOurs(have, ourPrefix)) {
-                eventsByBase.computeIfAbsent(SubscriptionUrls.baseOf(have.urlTemplate(), have.event(), webhooksPath),
+            if (chosenNames.contains(have.event()) && !SubscriptionUrls.ownedBy(have.urlTemplate(), base, webhooksPath)) {
+                String other = SubscriptionUrls.baseOf(have.urlTemplate(), have.event(), webhooksPath);
+                boolean made = SubscriptionUrls.ownedBy(have.urlTemplate(), other, webhooksPath);
+                (made ? eventsByBase : eventsByForeignUrl).computeIfAbsent(made ? other
+                        : SubscriptionUrls.withoutUserInfo(have.urlTemplate()).replaceFirst("\\?.*", ""),
                         b -> new TreeSet<>()).add(have.event());
             }
         }
-        if (eventsByBase.isEmpty()) {
+        if (eventsByBase.isEmpty() && eventsByForeignUrl.isEmpty()) {
             out.println("no other URL is subscribed to these events");
             return;
         }
         out.println("also subscribed to these events, so Aurora sends each of their deliveries there too:");
         eventsByBase.forEach((other, names) -> out.printf("  %s: %d event(s) (%s); remove with: unsubscribe --url %s%n",
                 Credentials.maskUrl(other), names.size(), String.join(", ", names), Credentials.maskUrl(other)));
+        eventsByForeignUrl.forEach((other, names) -> out.printf("  %s: %d event(s) (%s); not made by subscribe (not "
+                + "BASE_URL%s/EVENT), so unsubscribe leaves it: delete it with Aurora's webhook API%n",
+                Credentials.maskUrl(other), names.size(), String.join(", ", names), webhooksPath));
     }
 
     /** What {@link #apply} did. */
@@ -129,16 +151,17 @@ final class SubscribeCommand implements Callable<Integer> {
 
     /**
      * Makes Aurora's subscriptions match {@code desired}: one per event, recognised as ours by the URL
-     * prefix. Aurora may not echo {@code header_auth_value}; then only the key is compared.
+     * prefix (see {@link SubscriptionUrls#ownedBy}). Aurora may not echo {@code header_auth_value}; then only the key is compared.
      */
-    static Result apply(AuroraApi api, List<Subscription> existing, List<Subscription> desired, String ourPrefix) {
+    static Result apply(AuroraApi api, List<Subscription> existing, List<Subscription> desired, String base,
+                        String webhooksPath) {
         int created = 0;
         int updated = 0;
         int unchanged = 0;
         for (Subscription want : desired) {
             Subscription mine = null;
             for (Subscription have : existing) {
-                if (have.event().equals(want.event()) && isOurs(have, ourPrefix)) {
+                if (have.event().equals(want.event()) && SubscriptionUrls.ownedBy(have.urlTemplate(), base, webhooksPath)) {
                     mine = have;
                     break;
                 }
@@ -172,8 +195,10 @@ final class SubscribeCommand implements Callable<Integer> {
         }
         List<EventType> out = new ArrayList<>();
         for (String name : names) {
-            out.add(catalog.find(name.trim()).orElseThrow(() -> new CommandLine.ParameterException(cli,
-                    "--events: \"" + name + "\" is not an Aurora event; expected some of " + catalog.names())));
+            String trimmed = name.trim();
+            out.add(catalog.find(trimmed).orElseThrow(() -> new CommandLine.ParameterException(cli, "--events: \""
+                    + name + "\" is not an Aurora event" + NameSuggestions.closest(trimmed, catalog.names())
+                    .map(e -> "; did you mean " + e + "?").orElse("; expected one of the 26 event names, e.g. lead_created"))));
         }
         return out;
     }
@@ -183,9 +208,5 @@ final class SubscribeCommand implements Callable<Integer> {
         String s = base.toString();
         int scheme = s.indexOf("://") + 3;
         return URI.create(s.substring(0, scheme) + info + "@" + s.substring(scheme));
-    }
-
-    private static boolean isOurs(Subscription have, String ourPrefix) {
-        return SubscriptionUrls.withoutUserInfo(have.urlTemplate()).startsWith(SubscriptionUrls.withoutUserInfo(ourPrefix));
     }
 }

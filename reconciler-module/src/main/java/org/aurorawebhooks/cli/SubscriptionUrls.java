@@ -27,11 +27,16 @@ final class SubscriptionUrls {
         }
     }
 
-    /** True when the template's URL (user info and query aside) is {@code base} or lies under it. */
-    static boolean pointsAt(String urlTemplate, String base) {
-        String t = withoutQuery(withoutUserInfo(urlTemplate));
-        String b = withoutQuery(withoutUserInfo(base));
-        return t.equals(b) || t.startsWith(b + "/");
+    /**
+     * True when the template is one that {@code subscribe --url BASE} makes and owns: it begins with
+     * {@code BASE + webhooksPath + "/"}, user info aside on both. A template under a longer or a shorter
+     * base is not: {@code https://h/app} owns neither {@code https://h/app/aurora/webhooks/aurora/webhooks/…}
+     * (made from {@code https://h/app/aurora/webhooks}) nor {@code https://h/aurora/webhooks/…}.
+     */
+    static boolean ownedBy(String urlTemplate, String base, String webhooksPath) {
+        String b = withoutUserInfo(base);
+        b = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+        return withoutUserInfo(urlTemplate).startsWith(b + webhooksPath + "/");
     }
 
     /**

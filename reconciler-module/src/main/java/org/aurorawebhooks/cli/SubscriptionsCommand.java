@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "subscriptions", mixinStandardHelpOptions = true,
         description = "List the tenant's Aurora webhook subscriptions: id, event, URL template (credentials masked) "
-                + "and whether it carries header auth (its value is never shown).")
+                + "and its auth: header NAME (the value is never shown), basic (in the URL) or none.")
 final class SubscriptionsCommand implements Callable<Integer> {
     @Mixin
     CliContext context;

@@ -15,14 +15,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "unsubscribe", mixinStandardHelpOptions = true,
-        description = "Remove the tenant's Aurora webhook subscriptions that point at a base URL, and print what was removed.")
+        description = "Remove the tenant's Aurora webhook subscriptions that subscribe --url made for a base URL "
+                + "(their URL begins with BASE_URL followed by aurora.webhooks.path and /), and print what was removed.")
 final class UnsubscribeCommand implements Callable<Integer> {
     @Mixin
     CliContext context;
 
     @Option(names = "--url", required = true, paramLabel = "BASE_URL",
-            description = "the base URL the subscriptions point at (as given to subscribe), e.g. https://old.example.com/app; "
-                    + "every subscription whose URL is it or lies under it is removed")
+            description = "the base URL given to subscribe, e.g. https://old.example.com/app; subscriptions under a "
+                    + "longer or shorter base URL (https://old.example.com, https://old.example.com/app/x) stay")
     String url;
 
     @CommandLine.Spec
@@ -39,13 +40,13 @@ final class UnsubscribeCommand implements Callable<Integer> {
             List<Subscription> all = api.listWebhooks();
             List<Subscription> matching = new ArrayList<>();
             for (Subscription s : all) {
-                if (SubscriptionUrls.pointsAt(s.urlTemplate(), base.toString())) {
+                if (SubscriptionUrls.ownedBy(s.urlTemplate(), base.toString(), settings.webhooksPath())) {
                     matching.add(s);
                 }
             }
             if (matching.isEmpty()) {
-                out.printf("no subscription points at %s (%d subscription(s) in all; list them with: subscriptions)%n",
-                        Credentials.maskUrl(base.toString()), all.size());
+                out.printf("no subscription points at %s%s/ (%d subscription(s) in all; list them with: subscriptions)%n",
+                        Credentials.maskUrl(base.toString()), settings.webhooksPath(), all.size());
                 out.flush();
                 return Main.DONE;
             }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.aurorawebhooks.sync.Testbed;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -80,6 +81,18 @@ class ReconcileCommandTest {
             Testbed.await("lead " + id, () -> bed.leadRow(id));
         }
         return ids;
+    }
+
+    @Test
+    void reconcileStartsWithTheDatabaseLineAndThenTheAuroraApiLine() throws Exception {
+        try (Testbed bed = Testbed.start(Kind.SQLITE)) {
+            CliRun run = CliRun.run(bed.config, "reconcile");
+            assertEquals(0, run.exitCode(), run.err() + run.out());
+            List<String> lines = run.out().lines().toList();
+            assertTrue(lines.get(0).startsWith("database: " + bed.config.get("aurora.db.url") + " (aurora.db.url from file "),
+                    run.out());
+            assertEquals("Aurora API: " + bed.aurora.baseUrl() + ", tenant " + bed.aurora.tenantId(), lines.get(1));
+        }
     }
 
     @ParameterizedTest

@@ -115,6 +115,14 @@ class SubscribeCommandTest {
 
             CliRun alone = CliRun.run(bed.config, "subscribe", "--url", "https://new.example.com/app", "--events", "design_created");
             assertTrue(alone.out().contains("no other URL is subscribed to these events"), alone.out());
+
+            // A subscription subscribe did not make is named, but not with an unsubscribe that would leave it.
+            bed.api().createWebhook(new org.aurorawebhooks.api.Subscription(null, "design_created",
+                    "https://other.example.com/hook?lead_id=<LEAD_ID>", "", true, null, null));
+            CliRun foreign = CliRun.run(bed.config, "subscribe", "--url", "https://new.example.com/app", "--events", "design_created");
+            assertTrue(foreign.out().contains("also subscribed to these events, so Aurora sends each of their deliveries there too:\n"
+                    + "  https://other.example.com/hook: 1 event(s) (design_created); not made by subscribe (not "
+                    + "BASE_URL/aurora/webhooks/EVENT), so unsubscribe leaves it: delete it with Aurora's webhook API\n"), foreign.out());
         }
     }
 
@@ -163,7 +171,8 @@ class SubscribeCommandTest {
 
             CliRun again = CliRun.run(bed.config, "unsubscribe", "--url", bed.app.baseUrl());
             assertEquals(0, again.exitCode());
-            assertTrue(again.out().contains("no subscription points at " + bed.app.baseUrl() + " (2 subscription(s) in all"), again.out());
+            assertTrue(again.out().contains("no subscription points at " + bed.app.baseUrl() + "/aurora/webhooks/ (2 subscription(s) in all"),
+                    again.out());
             // A sibling path is not "under" the base URL.
             assertEquals(0, CliRun.run(bed.config, "unsubscribe", "--url", "https://new.example.com/ap").exitCode());
             assertEquals(2, bed.aurora.subscriptions().size());
@@ -173,6 +182,52 @@ class SubscribeCommandTest {
             assertFalse(bed.api().deleteWebhook(id));
             assertEquals(1, bed.aurora.subscriptions().size());
         }
+    }
+
+    @Test
+    void subscribeRefusesABaseUrlThatEndsWithTheWebhookPathWithExit2InOneLineAndCreatesNothing() throws Exception {
+        try (Testbed bed = Testbed.start(Kind.SQLITE)) {
+            CliRun run = CliRun.run(bed.config, "subscribe", "--url", bed.app.baseUrl() + "/aurora/webhooks/",
+                    "--events", "lead_created");
+            assertEquals(2, run.exitCode(), run.out() + run.err());
+            assertEquals("aurora-reconciler: --url: \"" + bed.app.baseUrl() + "/aurora/webhooks/\" ends with the webhook path "
+                    + "/aurora/webhooks (aurora.webhooks.path); pass the app's base URL including its context path, "
+                    + "without the webhook path, e.g. " + bed.app.baseUrl() + "\n", run.err());
+            assertEquals(2, bed.aurora.subscriptions().size(), "only the testbed's own two");
+        }
+    }
+
+    @Test
+    void unsubscribeRemovesOnlyWhatSubscribeMadeForThatBaseUrlNotWhatLiesUnderALongerOrShorterOne() throws Exception {
+        try (Testbed bed = Testbed.start(Kind.SQLITE)) {
+            assertEquals(0, CliRun.run(bed.config, "subscribe", "--url", bed.app.baseUrl()).exitCode());
+            assertEquals(26, bed.aurora.subscriptions().size());
+            // What the mistaken subscribe --url BASE/aurora/webhooks made before it was refused.
+            String mistaken = bed.app.baseUrl() + "/aurora/webhooks/aurora/webhooks/lead_created";
+            bed.api().createWebhook(new org.aurorawebhooks.api.Subscription(null, "lead_created", mistaken, "", true,
+                    Testbed.TOKEN_HEADER, Testbed.TOKEN));
+
+            CliRun run = CliRun.run(bed.config, "unsubscribe", "--url", bed.app.baseUrl() + "/aurora/webhooks");
+            assertEquals(0, run.exitCode(), run.out() + run.err());
+            assertTrue(run.out().contains("unsubscribed: 1 removed, 0 already gone, 26 left pointing elsewhere"), run.out());
+            List<String> left = templates(bed);
+            assertEquals(26, left.size());
+            assertFalse(left.contains(mistaken), left.toString());
+            assertTrue(left.stream().allMatch(t -> t.startsWith(bed.app.baseUrl() + "/aurora/webhooks/")
+                    && !t.startsWith(bed.app.baseUrl() + "/aurora/webhooks/aurora/")), left.toString());
+
+            // The host without the context path (/app) is a shorter base URL: nothing of /app is its.
+            String host = bed.app.baseUrl().substring(0, bed.app.baseUrl().length() - "/app".length());
+            CliRun shorter = CliRun.run(bed.config, "unsubscribe", "--url", host);
+            assertEquals(0, shorter.exitCode(), shorter.out() + shorter.err());
+            assertTrue(shorter.out().contains("no subscription points at " + host + "/aurora/webhooks/ (26 subscription(s) in all"),
+                    shorter.out());
+            assertEquals(26, bed.aurora.subscriptions().size());
+        }
+    }
+
+    private static List<String> templates(Testbed bed) {
+        return bed.aurora.subscriptions().stream().map(n -> n.get("url_template").asText()).toList();
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.aurorawebhooks.internal.NameSuggestions;
 
 /**
  * The effective configuration: every source read once in the documented precedence, each key parsed
@@ -197,7 +198,7 @@ public final class Settings {
                         routes.put(routePath(name, source), event.trim());
                     }
                 } else if (name.startsWith(Key.PREFIX) && !known.containsKey(name)) {
-                    String suggestion = KeySuggestions.closest(name, known.keySet())
+                    String suggestion = NameSuggestions.closest(name, known.keySet())
                             .map(k -> ": did you mean " + k + "?").orElse("");
                     unknown.add(name + " (" + source.describe(name) + ")" + suggestion);
                 }
@@ -227,7 +228,7 @@ public final class Settings {
         if (keyOfVariable.containsKey(variable)) {
             return Optional.empty();
         }
-        Optional<String> closest = KeySuggestions.closest(variable, keyOfVariable.keySet());
+        Optional<String> closest = NameSuggestions.closest(variable, keyOfVariable.keySet());
         boolean ourGroup = false;
         for (String var : keyOfVariable.keySet()) {
             int group = var.indexOf('_', Key.ENVIRONMENT_PREFIX.length());
@@ -237,7 +238,7 @@ public final class Settings {
             }
         }
         boolean nearlyOurs = closest.isPresent()
-                && KeySuggestions.distance(variable, closest.get()) <= ENVIRONMENT_TYPO_DISTANCE;
+                && NameSuggestions.distance(variable, closest.get()) <= ENVIRONMENT_TYPO_DISTANCE;
         if (!ourGroup && !nearlyOurs) {
             return Optional.empty();
         }

@@ -1,11 +1,14 @@
-package org.aurorawebhooks.config;
+package org.aurorawebhooks.internal;
 
 import java.util.Collection;
 import java.util.Optional;
 
-/** The did-you-mean of unknown keys: the closest known name by edit distance, when it is close. */
-final class KeySuggestions {
-    private KeySuggestions() {
+/**
+ * The did-you-mean of a mistyped name (a configuration key, an event on the command line): the closest
+ * known name by edit distance, when it is close. Shared so that both modules suggest alike.
+ */
+public final class NameSuggestions {
+    private NameSuggestions() {
     }
 
     /**
@@ -14,7 +17,7 @@ final class KeySuggestions {
      * begins with {@code name} (a truncated key, {@code AURORA_DB_USER} for {@code AURORA_DB_USERNAME})
      * counts as one edit away; ties go to the fewer edits.
      */
-    static Optional<String> closest(String name, Collection<String> known) {
+    public static Optional<String> closest(String name, Collection<String> known) {
         String best = null;
         int bestScore = Integer.MAX_VALUE;
         int bestDistance = Integer.MAX_VALUE;
@@ -31,7 +34,7 @@ final class KeySuggestions {
     }
 
     /** Levenshtein distance: insertions, deletions and substitutions each count one. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
