@@ -111,6 +111,11 @@ public final class AuroraWebhookFilter implements Filter {
             log.warn("aurora-webhooks: unknown configuration key, ignored: {}", unknown);
         }
         Authenticator authenticator = Authenticator.from(settings);
+        List<FilterExtension> found = new ArrayList<>();
+        for (FilterExtension extension : ServiceLoader.load(FilterExtension.class, AuroraWebhookFilter.class.getClassLoader())) {
+            extension.validate(settings); // before the database is opened: a bad setting creates nothing
+            found.add(extension);
+        }
         database = Database.open(settings);
         writer = new EventWriter(database, settings.repeatWindow(), java.time.Clock.systemUTC());
         endpoint = new WebhookEndpoint(settings, authenticator, EventCatalog.aurora(), writer);
@@ -122,7 +127,7 @@ public final class AuroraWebhookFilter implements Filter {
             log.warn("aurora-webhooks: the database is not available yet ({}); webhook requests get 503 until it is",
                     e.getMessage());
         }
-        for (FilterExtension extension : ServiceLoader.load(FilterExtension.class, AuroraWebhookFilter.class.getClassLoader())) {
+        for (FilterExtension extension : found) {
             try {
                 extension.start(settings, database);
                 extensions.add(extension);

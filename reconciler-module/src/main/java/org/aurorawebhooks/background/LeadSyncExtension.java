@@ -27,6 +27,12 @@ public final class LeadSyncExtension implements FilterExtension {
     /** The extension's API clients: each owns HTTP client threads that stop() must end. */
     private final List<AuroraApi> clients = new ArrayList<>();
 
+    /** A bad {@code aurora.reconciler.cron} stops start-up even without an API token: it is a typo either way. */
+    @Override
+    public void validate(Settings settings) {
+        ReconcileSchedule.requireValidCron(settings);
+    }
+
     @Override
     public void start(Settings settings, Database database) {
         if (!settings.apiConfigured()) {

@@ -16,8 +16,10 @@ import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.config.ConfigSource;
 import org.aurorawebhooks.config.Key;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.reconcile.ReconcileSchedule;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.store.DatabaseUnavailableException;
+import org.aurorawebhooks.store.Dialect;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -51,6 +53,9 @@ final class CliContext {
             err.println("aurora-reconciler: unknown configuration key, ignored: " + unknown);
         }
         err.flush();
+        // Every command, not only schedule: a bad cron is a bad configuration wherever it is read, and
+        // schedule must refuse it before it creates or migrates a database.
+        ReconcileSchedule.requireValidCron(settings);
         return settings;
     }
 
@@ -127,31 +132,34 @@ final class CliContext {
     /** The tables that do not exist, read from the driver's metadata (no DDL, nothing created). */
     private static List<String> missingTables(Database database, String... tables) {
         List<String> missing = new ArrayList<>();
-        try (Connection c = database.dataSource().getConnection()) {
+        try (Connection c = database.connection()) {
             DatabaseMetaData meta = c.getMetaData();
+            String schema = c.getSchema();
             for (String table : tables) {
-                if (!exists(meta, c, table) && !exists(meta, c, table.toUpperCase(Locale.ROOT))) {
+                if (!exists(database, meta, c.getCatalog(), schema, table)
+                        && !exists(database, meta, c.getCatalog(), schema, table.toUpperCase(Locale.ROOT))) {
                     missing.add(table);
                 }
             }
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("cannot read " + database.description() + ": " + e.getMessage(), e);
+            throw database.unavailable("read", e);
         }
         return missing;
     }
 
-    private static boolean exists(DatabaseMetaData meta, Connection c, String table) throws SQLException {
-        try (ResultSet rs = meta.getTables(c.getCatalog(), schema(c), table, null)) {
-            return rs.next();
+    /**
+     * Whether the table is in the connection's own schema: a table of the same name in another schema
+     * (another app's, another test's) does not count, since unqualified queries would not find it.
+     */
+    private static boolean exists(Database database, DatabaseMetaData meta, String catalog, String schema, String table)
+            throws SQLException {
+        if (schema == null && database.dialect() == Dialect.POSTGRESQL) {
+            // No schema of the search path exists (currentSchema names one that was never created): an
+            // unqualified name resolves to nothing, while a null pattern would match every schema.
+            return false;
         }
-    }
-
-    /** The connection's schema, so that a table of the same name in another schema does not count. */
-    private static String schema(Connection c) {
-        try {
-            return c.getSchema();
-        } catch (SQLException e) {
-            return null;
+        try (ResultSet rs = meta.getTables(catalog, schema, table, null)) {
+            return rs.next();
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.config.Key;
+import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.store.Database;
 import org.quartz.CronExpression;
 import org.quartz.CronScheduleBuilder;
@@ -57,15 +58,30 @@ public final class ReconcileSchedule implements AutoCloseable {
     }
 
     /**
+     * Checks {@code aurora.reconciler.cron} when the configuration loads, before anything opens the database:
+     * a typo must not wait for the schedule to start (or, for commands that never schedule, pass unnoticed).
+     *
+     * @throws ConfigException naming the key, its source, the value and what is expected
+     */
+    public static void requireValidCron(Settings settings) {
+        settings.reconcilerCron().ifPresent(cron -> requireValidCron(cron, Key.RECONCILER_CRON.key() + " from "
+                + settings.sourceOf(Key.RECONCILER_CRON)));
+    }
+
+    private static void requireValidCron(String cron, String what) {
+        if (!CronExpression.isValidExpression(cron)) {
+            throw new ConfigException(what + ": \"" + cron + "\" is not a Quartz cron expression "
+                    + "(seconds minutes hours day-of-month month day-of-week, e.g. 0 0 2 * * ?), nor off");
+        }
+    }
+
+    /**
      * Validates the cron expression and starts the schedule.
      *
      * @throws ConfigException when {@code cron} is not a valid Quartz cron expression
      */
     public static ReconcileSchedule start(Database database, Reconciler reconciler, String cron, Duration lookback) {
-        if (!CronExpression.isValidExpression(cron)) {
-            throw new ConfigException(Key.RECONCILER_CRON.key() + ": \"" + cron + "\" is not a Quartz cron expression "
-                    + "(seconds minutes hours day-of-month month day-of-week, e.g. 0 0 2 * * ?), nor off");
-        }
+        requireValidCron(cron, Key.RECONCILER_CRON.key());
         String providerKey = null;
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");

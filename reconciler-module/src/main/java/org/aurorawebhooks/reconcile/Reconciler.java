@@ -23,6 +23,7 @@ import org.aurorawebhooks.api.AuroraApiException;
 import org.aurorawebhooks.api.AuroraApiInterruptedException;
 import org.aurorawebhooks.api.AuroraAuthenticationException;
 import org.aurorawebhooks.api.AuroraUnknownTenantException;
+import org.aurorawebhooks.api.AuroraUnreachableException;
 import org.aurorawebhooks.internal.DaemonThreads;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.store.EventLog;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Every pass is one row in {@code aurora_reconcile_runs}; a lease lock keeps two passes from overlapping,
  * and a pass killed at any moment leaves nothing half-done that the next one does not redo. A 404 on the
- * listing (an unknown tenant) stops the pass before it changes anything. {@link #stop} interrupts the
+ * listing (an unknown tenant), and an API address where nothing answers, stop the pass before it changes anything. {@link #stop} interrupts the
  * passes in progress, which record themselves {@code interrupted} and release the lock.
  * Thread-safe: concurrent calls simply find the lock held.
  */
@@ -88,6 +89,7 @@ public final class Reconciler {
      * @throws ReconcileLockedException when another pass holds the lock
      * @throws AuroraAuthenticationException when Aurora refuses the token (the run is recorded as failed)
      * @throws AuroraUnknownTenantException when Aurora does not know the tenant (recorded as failed, nothing changed)
+     * @throws AuroraUnreachableException when nothing answers at the API's address (recorded as failed, nothing changed)
      * @throws ReconcileInterruptedException when {@link #stop} stopped it (recorded as interrupted)
      */
     public RunReport run(RunTrigger trigger, Duration since, boolean dryRun, Progress.Listener progress) {
@@ -312,7 +314,8 @@ public final class Reconciler {
                         flush();
                     }
                 }
-            } catch (AuroraAuthenticationException | AuroraUnknownTenantException | AuroraApiInterruptedException e) {
+            } catch (AuroraAuthenticationException | AuroraUnknownTenantException | AuroraUnreachableException
+                     | AuroraApiInterruptedException e) {
                 throw e; // the whole pass is wrong or stopping, not this lead
             } catch (AuroraApiException | IllegalArgumentException e) {
                 tally(Category.FAILED);

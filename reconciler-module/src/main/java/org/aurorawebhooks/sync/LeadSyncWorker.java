@@ -16,6 +16,7 @@ import org.aurorawebhooks.api.AuroraApiException;
 import org.aurorawebhooks.api.AuroraApiInterruptedException;
 import org.aurorawebhooks.api.AuroraAuthenticationException;
 import org.aurorawebhooks.api.AuroraUnknownTenantException;
+import org.aurorawebhooks.api.AuroraUnreachableException;
 import org.aurorawebhooks.internal.DaemonThreads;
 import org.aurorawebhooks.store.Database;
 import org.slf4j.Logger;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * in {@code aurora_lead_sync}: it survives restarts, and claims with leases keep two workers (threads
  * or nodes) from fetching the same lead at once.
  *
- * <p>A rejected token (401/403) or an unknown tenant pauses the worker rather than burning through the
- * queue: the leads stay due and are fetched once the configuration is fixed. A 404 marks a lead gone
+ * <p>A rejected token (401/403), an unknown tenant or an API address where nothing answers pauses the
+ * worker rather than burning through the queue: the leads stay due and are fetched once the configuration is fixed. A 404 marks a lead gone
  * only when the tenant is known to exist ({@link AuroraApi#retrieveLead} checks), never because of a
  * mistyped {@code aurora.api.tenant-id}. Other failures back off per lead, with the
  * error visible in {@code aurora_lead_sync.last_error} and in {@code status}.
@@ -130,7 +131,7 @@ public final class LeadSyncWorker implements AutoCloseable {
             Thread.interrupted();
             running = false;
             giveBackQuietly(claim, me, 0);
-        } catch (AuroraAuthenticationException | AuroraUnknownTenantException e) {
+        } catch (AuroraAuthenticationException | AuroraUnknownTenantException | AuroraUnreachableException e) {
             pausedUntil = clock.millis() + AUTH_PAUSE_MILLIS;
             log.error("aurora-webhooks: lead sync paused for {} s: {}", AUTH_PAUSE_MILLIS / 1000, e.getMessage());
             queue.giveBack(claim, me, AUTH_PAUSE_MILLIS);

@@ -11,6 +11,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -91,6 +94,76 @@ class CliConfigurationTest {
                 run.out());
         assertFalse(run.out().contains("pw-secret-9") || run.err().contains("pw-secret-9"), run.out() + run.err());
         assertEquals(3, run.exitCode());
+    }
+
+    private static final String BAD_CRON_MESSAGE = "aurora-reconciler: aurora.reconciler.cron from environment variable "
+            + "AURORA_RECONCILER_CRON: \"bad\" is not a Quartz cron expression (seconds minutes hours day-of-month month "
+            + "day-of-week, e.g. 0 0 2 * * ?), nor off";
+
+    @Test
+    void statusWithABadCronExits2NamingTheKeyItsSourceAndTheValueAndCreatesNoDatabase(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("aurora-webhooks.db");
+        CliRun run = CliRun.runWithEnvironment(Map.of("aurora.db.url", "jdbc:sqlite:" + db),
+                Map.of("AURORA_RECONCILER_CRON", "bad"), "status");
+        assertEquals(2, run.exitCode(), run.out() + run.err());
+        assertEquals(List.of(BAD_CRON_MESSAGE), run.err().lines().toList(), run.err());
+        assertEquals(List.of(), files(dir), "nothing created");
+    }
+
+    @Test
+    void scheduleWithABadCronExits2BeforeItCreatesOrMigratesTheDatabase(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("aurora-webhooks.db");
+        CliRun run = CliRun.runWithEnvironment(Map.of("aurora.db.url", "jdbc:sqlite:" + db,
+                "aurora.api.tenant-id", "t1", "aurora.api.token", "tok"), Map.of("AURORA_RECONCILER_CRON", "bad"), "schedule");
+        assertEquals(2, run.exitCode(), run.out() + run.err());
+        assertEquals(List.of(BAD_CRON_MESSAGE), run.err().lines().toList(), run.err());
+        assertEquals(List.of(), files(dir), "nothing created");
+    }
+
+    @Test
+    void aPostgresqlDatabaseThatDoesNotExistIsOneLineNamingTheUrlTheKeyAndTheServersReason() throws Exception {
+        String url = TestDatabases.postgresUrl().replaceFirst("/test(\\?|$)", "/no_such_db_aurora$1");
+        CliRun run = CliRun.run(Map.of("aurora.db.url", url), "status");
+        assertEquals(3, run.exitCode(), run.out() + run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("aurora-reconciler: cannot connect to " + url + " (aurora.db.url from file "),
+                run.err());
+        assertTrue(run.err().strip().endsWith("): FATAL: database \"no_such_db_aurora\" does not exist"), run.err());
+        assertFalse(run.err().contains("Connection is not available"), run.err());
+    }
+
+    @Test
+    void aClosedDatabasePortIsOneLineNamingTheKeyAndConnectionRefused() throws Exception {
+        CliRun run = CliRun.run(Map.of("aurora.db.url", "jdbc:postgresql://127.0.0.1:1/x?user=u&password=pw-secret-9",
+                "aurora.api.tenant-id", "t1", "aurora.api.token", "tok"), "reconcile");
+        assertEquals(3, run.exitCode(), run.out() + run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("aurora-reconciler: cannot migrate the schema of jdbc:postgresql://127.0.0.1:1/x"
+                + "?user=u&password=**** (aurora.db.url from file "), run.err());
+        assertTrue(run.err().strip().endsWith("): Connection refused"), run.err());
+        assertFalse(run.err().contains("pw-secret-9"), run.err());
+    }
+
+    @Test
+    void statusWhereTheCurrentSchemaDoesNotExistReportsTheTablesMissingEvenWhenAnotherSchemaHasThem() throws Exception {
+        Map<String, String> other = TestDatabases.freshPostgres();
+        try (Database database = Database.open(Settings.of(other))) {
+            database.ensureMigrated(); // our tables exist in another schema of the same database
+        }
+        String schema = "nosuch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String base = TestDatabases.postgresUrl();
+        String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        CliRun run = CliRun.run(Map.of("aurora.db.url", url), "status");
+        assertEquals(3, run.exitCode(), run.out() + run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().contains(url + " (aurora.db.url from file "), run.err());
+        assertTrue(run.err().contains("has no aurora_reconcile_runs, aurora_lead_sync table yet"), run.err());
+    }
+
+    private static List<Path> files(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.toList();
+        }
     }
 
     private static List<String> tables(String url) throws Exception {

@@ -310,8 +310,10 @@ class ReconcileCommandTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
-    void wrongBaseUrlFailsAtOnceWithOneLineNamingTheUrlAndTheKey(Kind kind) throws Exception {
+    void wrongBaseUrlStopsThePassAtTheFirstCallWithOneLineAndChangesNothing(Kind kind) throws Exception {
         try (Testbed bed = Testbed.start(kind)) {
+            List<String> ids = syncedLeads(bed); // recently touched: the pass would re-fetch each
+            awaitSyncQueueEmpty(bed);
             int closedPort;
             try (ServerSocket s = new ServerSocket(0)) {
                 closedPort = s.getLocalPort();
@@ -323,10 +325,18 @@ class ReconcileCommandTest {
             CliRun run = CliRun.run(config, "reconcile");
 
             assertEquals(3, run.exitCode(), run.err() + run.out());
-            assertEquals(List.of("aurora-reconciler: cannot reach Aurora's API at " + url
-                    + " (aurora.api.base-url): connection refused"), run.err().lines()
+            String message = "cannot reach Aurora's API at " + url + " (aurora.api.base-url): connection refused";
+            assertEquals(List.of("aurora-reconciler: " + message), run.err().lines()
                     .filter(l -> l.contains("aurora.api.base-url")).toList(), run.err());
-            assertEquals("failed", lastRun(bed).get("outcome"));
+            Map<String, Object> recorded = lastRun(bed);
+            assertEquals("failed", recorded.get("outcome"));
+            assertEquals(message, recorded.get("error"));
+            assertEquals(expected(0, 0, 0, 0, 0, 0, 0), counts(recorded), "no lead was counted as checked or failed");
+            assertEquals(1, count(recorded, "api_calls"), "the first refused call stopped the pass");
+            long queued = bed.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM aurora_lead_sync")
+                    .mapTo(Long.class).one());
+            assertEquals(0, queued, "no lead was marked for a reconcile_retry");
+            assertEquals(java.util.Arrays.asList(null, null, null), goneMarks(bed, ids), "no lead was marked gone");
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,6 +132,39 @@ class LeadSyncWorkerTest {
                     + "WHERE lead_id = :id").bind("id", id).mapToMap().one());
             assertNull(lead.get("gone_at"), "a 404 of an unknown tenant says nothing about the lead");
             assertEquals(1, pending(db), "the lead stays due until the tenant id is fixed");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void anApiAddressWhereNothingAnswersPausesTheSyncWithoutCountingFailures(Kind kind) throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        try (Database db = open(TestDatabases.fresh(kind));
+             AuroraApi nowhere = AuroraApi.create(URI.create("http://127.0.0.1:" + closedPort), "tenant", "token",
+                     new RateBudget(60_000), Duration.ofSeconds(10))) {
+            LeadSyncQueue queue = new LeadSyncQueue(db, Clock.systemUTC());
+            for (String id : List.of("lead-a", "lead-b", "lead-c")) {
+                queue.markDue(id, "lead_changed");
+            }
+            try (LeadSyncWorker worker = LeadSyncWorker.start(db, nowhere, Clock.systemUTC(), 1)) {
+                // The first refused call hands its lead back for later; the pause keeps the others unclaimed.
+                Testbed.await("a lead handed back for later", () -> db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM aurora_lead_sync WHERE claimed_by IS NULL AND due_at > :now")
+                        .bind("now", System.currentTimeMillis()).mapTo(Long.class).one()) > 0
+                        ? Optional.of(true) : Optional.empty());
+                assertEquals(0, worker.fetchedCount());
+            }
+            List<Map<String, Object>> rows = db.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT lead_id, attempts, last_error FROM aurora_lead_sync ORDER BY lead_id").mapToMap().list());
+            assertEquals(3, rows.size(), "every lead stays due until the base URL is fixed: " + rows);
+            for (Map<String, Object> row : rows) {
+                assertEquals(0, ((Number) row.get("attempts")).intValue(), "not a failure of the lead: " + row);
+                assertNull(row.get("last_error"), "not a failure of the lead: " + row);
+            }
+            assertEquals(0, queue.stats().failing());
         }
     }
 

@@ -12,6 +12,15 @@ import org.aurorawebhooks.store.Database;
  */
 public interface FilterExtension {
     /**
+     * Checks the settings the extension reads; called before the filter opens (and migrates) the database,
+     * so a bad setting stops start-up with nothing created.
+     *
+     * @throws org.aurorawebhooks.config.ConfigException to stop start-up for a bad setting
+     */
+    default void validate(Settings settings) {
+    }
+
+    /**
      * Starts the extension; called once after the filter is configured.
      *
      * @throws org.aurorawebhooks.config.ConfigException to stop start-up for a bad setting

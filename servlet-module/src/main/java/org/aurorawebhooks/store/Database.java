@@ -2,6 +2,8 @@ package org.aurorawebhooks.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.aurorawebhooks.config.ConfigException;
@@ -31,13 +33,16 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final Jdbi jdbi;
     private final String description;
+    /** Where {@code aurora.db.url} came from, for messages: "environment variable AURORA_DB_URL", ... */
+    private final String source;
     private final AtomicBoolean migrated = new AtomicBoolean();
 
-    private Database(HikariDataSource dataSource, Dialect dialect, String description) {
+    private Database(HikariDataSource dataSource, Dialect dialect, String description, String source) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.jdbi = Jdbi.create(dataSource);
         this.description = description;
+        this.source = source;
     }
 
     /** Creates the pool without connecting. */
@@ -61,7 +66,8 @@ public final class Database implements AutoCloseable {
         config.setInitializationFailTimeout(-1);
         config.setDriverClassName(dialect.driverClassName());
         dialect.configure(config);
-        return new Database(new HikariDataSource(config), dialect, Settings.maskUrlPassword(url));
+        return new Database(new HikariDataSource(config), dialect, Settings.maskUrlPassword(url),
+                settings.sourceOf(Key.DB_URL));
     }
 
     /**
@@ -92,9 +98,47 @@ public final class Database implements AutoCloseable {
                 }
                 migrated.set(true);
             } catch (RuntimeException e) {
-                throw new DatabaseUnavailableException("cannot migrate the schema of " + description + ": " + e.getMessage(), e);
+                throw unavailable("migrate the schema of", e);
             }
         }
+    }
+
+    /**
+     * A connection from the pool, for the few callers that need JDBC itself (metadata); the caller closes it.
+     *
+     * @throws DatabaseUnavailableException naming the database, the key and the driver's reason
+     */
+    public Connection connection() {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw unavailable("connect to", e);
+        }
+    }
+
+    /**
+     * The one-line failure of doing something to this database: names the URL (password masked), the key
+     * and its source, and the root cause. The pool's own words ("Connection is not available, request timed
+     * out after 2001ms") say nothing a reader can act on; the driver's last failure, which the pool keeps as
+     * the cause, does ({@code FATAL: database "x" does not exist}, {@code Connection refused}).
+     *
+     * @param doing what failed, completed by the URL: "connect to", "read", "migrate the schema of"
+     */
+    public DatabaseUnavailableException unavailable(String doing, Throwable e) {
+        return new DatabaseUnavailableException("cannot " + doing + " " + description + " (" + Key.DB_URL.key()
+                + " from " + source + "): " + rootCause(e), e);
+    }
+
+    /** The deepest message in the cause chain, on one line. */
+    private static String rootCause(Throwable e) {
+        String message = null;
+        int depth = 0;
+        for (Throwable t = e; t != null && depth++ < 20; t = t.getCause()) { // bounded: a chain may loop
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        return message == null ? e.getClass().getSimpleName() : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     public Jdbi jdbi() {
