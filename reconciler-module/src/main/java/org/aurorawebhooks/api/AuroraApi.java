@@ -82,6 +82,7 @@ public final class AuroraApi implements AutoCloseable {
     private final Duration requestTimeout;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final DaemonThreads httpThreadFactory;
     private final ExecutorService httpThreads;
     private final Thread selectorThread;
     private volatile HttpClient http;
@@ -102,7 +103,8 @@ public final class AuroraApi implements AutoCloseable {
         // Java 17's HttpClient has no close(): its worker threads are ours to stop if we hand it an
         // executor, and its selector thread otherwise lives until the client is garbage collected, which
         // in a stopped webapp may be never. We find that thread when it starts and stop it in close().
-        this.httpThreads = Executors.newCachedThreadPool(DaemonThreads.named("api-http"));
+        this.httpThreadFactory = DaemonThreads.named("api-http");
+        this.httpThreads = Executors.newCachedThreadPool(httpThreadFactory);
         synchronized (BUILD_LOCK) {
             Set<Thread> before = selectorThreads();
             this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).executor(httpThreads)
@@ -282,6 +284,7 @@ public final class AuroraApi implements AutoCloseable {
         }
         try {
             httpThreads.awaitTermination(5, TimeUnit.SECONDS);
+            httpThreadFactory.join(java.time.Duration.ofSeconds(5));
             if (selectorThread != null) {
                 selectorThread.join(5_000);
             }

@@ -126,8 +126,8 @@ public final class Reconciler {
         // Renewed by a heartbeat of its own, so a single slow API call (a long 429 storm) never lets the
         // lease run out under a pass that is still alive.
         AtomicBoolean lost = new AtomicBoolean();
-        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
-                DaemonThreads.named("reconcile-lock"));
+        DaemonThreads heartbeatThread = DaemonThreads.named("reconcile-lock");
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(heartbeatThread);
         var unused = heartbeat.scheduleAtFixedRate(() -> {
             try {
                 if (!lock.renew()) {
@@ -147,6 +147,7 @@ public final class Reconciler {
             heartbeat.shutdownNow();
             try {
                 heartbeat.awaitTermination(10, TimeUnit.SECONDS);
+                heartbeatThread.join(Duration.ofSeconds(5));
             } catch (InterruptedException e) {
                 interrupted = true;
             }

@@ -53,6 +53,7 @@ public final class LeadSyncWorker implements AutoCloseable {
     private final LeadStore leads;
     private final Clock clock;
     private final String workerId;
+    private final DaemonThreads threadFactory = DaemonThreads.named("lead-sync");
     private final ExecutorService threads;
     private final AtomicInteger fetched = new AtomicInteger();
     private volatile boolean running = true;
@@ -65,7 +66,7 @@ public final class LeadSyncWorker implements AutoCloseable {
         this.queue = new LeadSyncQueue(database, clock);
         this.leads = new LeadStore(database);
         this.workerId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        this.threads = Executors.newFixedThreadPool(threadCount, DaemonThreads.named("lead-sync"));
+        this.threads = Executors.newFixedThreadPool(threadCount, threadFactory);
     }
 
     /** Starts {@code threadCount} threads polling the queue. */
@@ -175,6 +176,7 @@ public final class LeadSyncWorker implements AutoCloseable {
             if (!threads.awaitTermination(20, TimeUnit.SECONDS)) {
                 log.warn("aurora-webhooks: a lead sync thread did not stop within 20 s");
             }
+            threadFactory.join(java.time.Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

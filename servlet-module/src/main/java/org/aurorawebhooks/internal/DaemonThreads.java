@@ -17,6 +17,8 @@ public final class DaemonThreads implements ThreadFactory {
 
     private final String name;
     private final AtomicInteger count = new AtomicInteger();
+    /** Every thread made, so that {@link #join} can wait for them: an executor's awaitTermination returns before its threads have ended. */
+    private final java.util.List<Thread> made = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private DaemonThreads(String purpose) {
         this.name = PREFIX + purpose;
@@ -32,6 +34,22 @@ public final class DaemonThreads implements ThreadFactory {
     public Thread newThread(Runnable task) {
         Thread t = new Thread(task, name + "-" + count.incrementAndGet());
         t.setDaemon(true);
+        made.add(t);
         return t;
+    }
+
+    /**
+     * Waits up to {@code timeout} for every thread this factory made to end (after their owner told them to
+     * stop), so that a container checking for leaked threads right after an undeploy finds none.
+     */
+    public void join(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread t : made) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            t.join(Math.max(1, left / 1_000_000));
+        }
     }
 }
