@@ -24,9 +24,26 @@ final class MonotonicClock extends Clock {
         return ZoneOffset.UTC;
     }
 
+    /** The same monotonic instants, seen in another zone. */
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("the API client's clock is UTC only");
+        MonotonicClock self = this;
+        return zone.equals(ZoneOffset.UTC) ? this : new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return zone;
+            }
+
+            @Override
+            public Clock withZone(ZoneId other) {
+                return self.withZone(other);
+            }
+
+            @Override
+            public Instant instant() {
+                return self.instant();
+            }
+        };
     }
 
     @Override
