@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.store.Database;
+import org.aurorawebhooks.testing.SettableClock;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,29 +18,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class LeaseLockTest {
     private static final Duration LEASE = Duration.ofMinutes(2);
 
-    /** A clock that stands still until the test moves it. */
-    static final class SettableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-25T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private static Database open(Kind kind) {
         Database db = Database.open(Settings.of(TestDatabases.fresh(kind)));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.aurorawebhooks.catalog.Attribute;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.testing.SettableClock;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,29 +27,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class EventWriterTest {
     private static final Duration WINDOW = Duration.ofMinutes(5);
 
-    /** A clock that stands still until the test moves it. */
-    static final class SettableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-25T10:00:00.250Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private static Database open(Map<String, String> config) {
         Database db = Database.open(Settings.of(config));
