@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,18 +47,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DropInDeploymentIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    static {
-        // DriverManager loads the drivers it knows of once, with the context class loader of its first
-        // caller; if that is a webapp, the test's own drivers are never registered and the assertions
-        // below get "No suitable driver". Registering them here makes the test independent of order.
-        try {
-            Class.forName("org.sqlite.JDBC");
-            Class.forName("org.postgresql.Driver");
-        } catch (ClassNotFoundException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     @TempDir
     Path root;

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -40,16 +39,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DropInStopIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    static {
-        try {
-            // See DropInDeploymentIT: register the test's own drivers before a webapp's context loader can.
-            Class.forName("org.sqlite.JDBC");
-            Class.forName("org.postgresql.Driver");
-        } catch (ClassNotFoundException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     @TempDir
     Path root;
