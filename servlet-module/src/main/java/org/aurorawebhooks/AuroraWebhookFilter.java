@@ -22,6 +22,8 @@ import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.config.ConfigSource;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.http.WebhookEndpoint;
+import org.aurorawebhooks.handlers.HandlerDispatcher;
+import org.aurorawebhooks.handlers.HandlerRegistry;
 import org.aurorawebhooks.internal.FilterExtension;
 import org.aurorawebhooks.internal.FilterRegistrar;
 import org.aurorawebhooks.store.Database;
@@ -60,6 +62,7 @@ public final class AuroraWebhookFilter implements Filter {
 
     private Database database;
     private EventWriter writer;
+    private HandlerDispatcher dispatcher;
     private WebhookEndpoint endpoint;
     private final List<FilterExtension> extensions = new ArrayList<>();
 
@@ -70,7 +73,7 @@ public final class AuroraWebhookFilter implements Filter {
             Settings settings = Settings.load(List.of(
                     ConfigSource.of("filter init-param", params(Collections.list(config.getInitParameterNames()), config::getInitParameter)),
                     ConfigSource.of("context init-param", contextParams(config.getServletContext()))));
-            start(settings);
+            start(settings, config.getServletContext());
         } catch (ConfigException e) {
             destroy();
             // One line an operator can act on (the message names the key, its source and what is expected);
@@ -106,7 +109,7 @@ public final class AuroraWebhookFilter implements Filter {
         }
     }
 
-    private void start(Settings settings) {
+    private void start(Settings settings, ServletContext context) {
         for (String unknown : settings.unknownKeys()) {
             log.warn("aurora-webhooks: unknown configuration key, ignored: {}", unknown);
         }
@@ -116,8 +119,10 @@ public final class AuroraWebhookFilter implements Filter {
             extension.validate(settings); // before the database is opened: a bad setting creates nothing
             found.add(extension);
         }
+        HandlerRegistry handlers = context == null ? new HandlerRegistry() : HandlerRegistry.of(context);
+        handlers.loadServices(context == null ? Thread.currentThread().getContextClassLoader() : context.getClassLoader());
         database = Database.open(settings);
-        writer = new EventWriter(database, settings.repeatWindow(), java.time.Clock.systemUTC());
+        writer = new EventWriter(database, settings.repeatWindow(), java.time.Clock.systemUTC(), handlers);
         endpoint = new WebhookEndpoint(settings, authenticator, EventCatalog.aurora(), writer);
         log.info("aurora-webhooks: listening on {}/<event> with authentication {}; configuration:\n{}",
                 settings.webhooksPath(), authenticator.describe(), settings.describe());
@@ -127,6 +132,9 @@ public final class AuroraWebhookFilter implements Filter {
             log.warn("aurora-webhooks: the database is not available yet ({}); webhook requests get 503 until it is",
                     e.getMessage());
         }
+        dispatcher = new HandlerDispatcher(database, handlers, settings.handlerWorkers(), settings.retrySchedule(),
+                settings.handlerTimeout(), java.time.Clock.systemUTC());
+        dispatcher.start();
         for (FilterExtension extension : found) {
             try {
                 extension.start(settings, database);
@@ -173,6 +181,10 @@ public final class AuroraWebhookFilter implements Filter {
             }
         }
         extensions.clear();
+        if (dispatcher != null) {
+            dispatcher.close();
+            dispatcher = null;
+        }
         if (writer != null) {
             writer.close();
             writer = null;

@@ -14,6 +14,14 @@ public final class EventType {
     private static final Set<String> LEAD_EVENTS = Set.of("lead_created", "lead_changed", "lead_converted",
             "lead_solar_estimation_job_completed");
 
+    /**
+     * Which attribute names an event's subject, in order of preference: a lead's events by its lead, then the
+     * project an event belongs to, then the object it is about. The first one the event's template carries wins.
+     */
+    private static final List<Attribute> SUBJECT_PREFERENCE = List.of(Attribute.LEAD_ID, Attribute.PROJECT_ID,
+            Attribute.DESIGN_ID, Attribute.DESIGN_REQUEST_ID, Attribute.PLAN_SET_REQUEST_ID,
+            Attribute.SITE_SURVEY_REQUEST_ID, Attribute.SITE_SURVEY_ID, Attribute.APP_ID);
+
     private final String name;
     private final String description;
     private final String suggestedTemplate;
@@ -91,6 +99,17 @@ public final class EventType {
     /** Lead events make their lead due for a fetch from the Retrieve Lead API. */
     public boolean isLeadEvent() {
         return LEAD_EVENTS.contains(name);
+    }
+
+    /**
+     * The attribute whose value is the event's subject: handlers get one subject's events in order and
+     * never concurrently. {@code lead_*} events by {@code lead_id}; events that carry a {@code project_id}
+     * by it (designs and agreements of a project stay in order with the project's own events); the others
+     * by the id they are about ({@code design_id}, {@code design_request_id}, ...). Empty for no event of
+     * today's catalogue.
+     */
+    public java.util.Optional<Attribute> subjectAttribute() {
+        return SUBJECT_PREFERENCE.stream().filter(placeholders::containsKey).findFirst();
     }
 
     /** The suggested template after the host, e.g. {@code lead_created?lead_id=<LEAD_ID>&source=<SOURCE>}. */

@@ -28,7 +28,11 @@ public enum Key {
     API_REQUESTS_PER_MINUTE("aurora.api.requests-per-minute", "90", false),
     SYNC_WORKERS("aurora.sync.workers", "2", false),
     RECONCILER_CRON("aurora.reconciler.cron", "0 0 2 * * ?", false),
-    RECONCILER_LOOKBACK("aurora.reconciler.lookback", "P2D", false);
+    RECONCILER_LOOKBACK("aurora.reconciler.lookback", "P2D", false),
+    HANDLERS_WORKERS("aurora.handlers.workers", "4", false),
+    HANDLERS_RETRY_SCHEDULE("aurora.handlers.retry-schedule", "PT10S,PT1M,PT10M,PT1H,PT6H", false),
+    HANDLERS_TIMEOUT("aurora.handlers.timeout", "PT1M", false),
+    RETENTION_EVENTS("aurora.retention.events", "P90D", false);
 
     /** Prefix of the extra exact routes: {@code aurora.webhooks.route./some/path=lead_created}. */
     public static final String ROUTE_PREFIX = "aurora.webhooks.route.";

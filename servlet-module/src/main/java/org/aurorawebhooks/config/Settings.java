@@ -67,6 +67,10 @@ public final class Settings {
     private final String reconcilerCron;
     private final Duration lookback;
     private final Duration repeatWindow;
+    private final int handlerWorkers;
+    private final List<Duration> retrySchedule;
+    private final Duration handlerTimeout;
+    private final Duration eventRetention;
 
     /** One key's value and where it came from. */
     private record Resolved(String value, String source) {
@@ -97,6 +101,11 @@ public final class Settings {
         this.reconcilerCron = cron.equalsIgnoreCase("off") ? null : cron;
         this.lookback = parseLookback();
         this.repeatWindow = parseRepeatWindow();
+        this.handlerWorkers = positiveInt(Key.HANDLERS_WORKERS);
+        this.retrySchedule = parseRetrySchedule();
+        this.handlerTimeout = positiveDuration(Key.HANDLERS_TIMEOUT, "PT1M");
+        String retention = string(Key.RETENTION_EVENTS);
+        this.eventRetention = retention.equalsIgnoreCase("off") ? null : positiveDuration(Key.RETENTION_EVENTS, "P90D, or off");
         validate();
     }
 
@@ -323,6 +332,41 @@ public final class Settings {
         throw invalid(Key.REPEAT_WINDOW, "an ISO-8601 duration such as PT5M, or off");
     }
 
+    private List<Duration> parseRetrySchedule() {
+        String v = string(Key.HANDLERS_RETRY_SCHEDULE);
+        if (v.equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        List<Duration> out = new ArrayList<>();
+        for (String part : v.split(",", -1)) {
+            try {
+                Duration d = Duration.parse(part.trim());
+                if (!d.isNegative() && !d.isZero()) {
+                    out.add(d);
+                    continue;
+                }
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+            throw invalid(Key.HANDLERS_RETRY_SCHEDULE, "a comma-separated list of positive ISO-8601 durations such as "
+                    + "PT10S,PT1M,PT10M (the waits between attempts), or none; \"" + part.trim() + "\" is not one");
+        }
+        return List.copyOf(out);
+    }
+
+    /** A positive ISO-8601 duration; {@code example} ends the message. */
+    private Duration positiveDuration(Key key, String example) {
+        try {
+            Duration d = Duration.parse(string(key));
+            if (!d.isNegative() && !d.isZero()) {
+                return d;
+            }
+        } catch (DateTimeParseException e) {
+            // reported below
+        }
+        throw invalid(key, "a positive ISO-8601 duration such as " + example);
+    }
+
     /** The rules between keys; each key's own format was checked when it was parsed. */
     private void validate() {
         if (values.containsKey(Key.AUTH_HEADER_VALUE) && headerValues.isEmpty()) {
@@ -514,6 +558,26 @@ public final class Settings {
     /** How far back an identical delivery makes a new one a repeat; zero ({@code off} or {@code PT0S}) for never. */
     public Duration repeatWindow() {
         return repeatWindow;
+    }
+
+    /** Threads calling handlers on this node. */
+    public int handlerWorkers() {
+        return handlerWorkers;
+    }
+
+    /** The waits between a handler's attempts; after the last, the delivery is dead. Empty: one attempt only. */
+    public List<Duration> retrySchedule() {
+        return retrySchedule;
+    }
+
+    /** How long one handler call may take before it is interrupted and counted as failed. */
+    public Duration handlerTimeout() {
+        return handlerTimeout;
+    }
+
+    /** How long recorded events and finished handler deliveries are kept; empty when set to {@code off}. */
+    public Optional<Duration> eventRetention() {
+        return Optional.ofNullable(eventRetention);
     }
 
     /**

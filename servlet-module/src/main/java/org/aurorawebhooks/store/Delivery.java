@@ -3,6 +3,8 @@ package org.aurorawebhooks.store;
 import java.time.Instant;
 import java.util.Arrays;
 import org.aurorawebhooks.catalog.Attribute;
+import org.aurorawebhooks.catalog.EventCatalog;
+import org.aurorawebhooks.catalog.EventType;
 
 /**
  * One validated delivery, ready to be stored: the values of the documented attributes (indexed by
@@ -18,6 +20,7 @@ public final class Delivery {
     private final String queryString;
     private final String undocumented;
     private final String fingerprint;
+    private final String subject;
 
     public Delivery(String eventType, boolean leadEvent, Instant receivedAt, String[] values, String queryString,
                     String undocumented, String fingerprint) {
@@ -31,6 +34,8 @@ public final class Delivery {
         this.queryString = queryString;
         this.undocumented = undocumented;
         this.fingerprint = fingerprint;
+        this.subject = EventCatalog.aurora().find(eventType).flatMap(EventType::subjectAttribute)
+                .map(this::value).orElse(null);
     }
 
     public String eventType() {
@@ -62,6 +67,11 @@ public final class Delivery {
 
     public String fingerprint() {
         return fingerprint;
+    }
+
+    /** The value of the event type's {@linkplain EventType#subjectAttribute() subject attribute}, or {@code null}. */
+    public String subject() {
+        return subject;
     }
 
     @Override

@@ -100,22 +100,33 @@ public final class EventLog {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit " + limit + " is not positive");
         }
-        Dialect d = database.dialect();
         return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM aurora_webhook_events ORDER BY id DESC LIMIT :n")
                 .bind("n", limit)
-                .map((rs, ctx) -> {
-                    Map<String, String> attributes = new LinkedHashMap<>();
-                    for (Attribute a : Attribute.values()) {
-                        String v = rs.getString(a.parameter());
-                        if (v != null) {
-                            attributes.put(a.parameter(), v);
-                        }
-                    }
-                    long repeatOf = rs.getLong("repeat_of");
-                    return new RecordedEvent(rs.getLong("id"), rs.getString("event_type"), d.readTimestamp(rs, "received_at"),
-                            Collections.unmodifiableMap(attributes), rs.getString("undocumented_values"),
-                            rs.wasNull() ? null : repeatOf);
-                }).list());
+                .map((rs, ctx) -> recorded(rs)).list());
+    }
+
+    /** The recorded deliveries with these ids, in id order; ids with no row (pruned) are left out. */
+    public List<RecordedEvent> byIds(java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM aurora_webhook_events WHERE id IN (<ids>) ORDER BY id")
+                .bindList("ids", List.copyOf(ids))
+                .map((rs, ctx) -> recorded(rs)).list());
+    }
+
+    private RecordedEvent recorded(java.sql.ResultSet rs) throws SQLException {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (Attribute a : Attribute.values()) {
+            String v = rs.getString(a.parameter());
+            if (v != null) {
+                attributes.put(a.parameter(), v);
+            }
+        }
+        long repeatOf = rs.getLong("repeat_of");
+        return new RecordedEvent(rs.getLong("id"), rs.getString("event_type"),
+                database.dialect().readTimestamp(rs, "received_at"), Collections.unmodifiableMap(attributes),
+                rs.getString("undocumented_values"), rs.wasNull() ? null : repeatOf);
     }
 
     /**

@@ -61,6 +61,8 @@ public final class EventWriter implements AutoCloseable {
     private final Duration repeatWindow;
     private final Clock clock;
     private final LeadSyncTable leadSync;
+    private final HandlerDeliveries handlerDeliveries;
+    private final HandlerTargets handlers;
     private final List<Lane> lanes = new ArrayList<>();
     private final boolean generatedKeysOnly;
     private volatile boolean running = true;
@@ -71,14 +73,24 @@ public final class EventWriter implements AutoCloseable {
      * @param clock decides which earlier deliveries are inside the window
      */
     public EventWriter(Database database, Duration repeatWindow, Clock clock) {
-        this(database, repeatWindow, clock, false);
+        this(database, repeatWindow, clock, HandlerTargets.NONE, false);
+    }
+
+    /**
+     * @param handlers which handlers get a delivery of each recorded event (queued in the event's own
+     *     transaction, except for repeats: their first delivery was queued already), and whom to wake after
+     */
+    public EventWriter(Database database, Duration repeatWindow, Clock clock, HandlerTargets handlers) {
+        this(database, repeatWindow, clock, handlers, false);
     }
 
     /**
      * @param generatedKeysOnly take ids from a JDBC batch's generated keys even where the server has
      *     {@code INSERT ... RETURNING}: how MySQL is written to, so tests can run that path on MariaDB
      */
-    EventWriter(Database database, Duration repeatWindow, Clock clock, boolean generatedKeysOnly) {
+    EventWriter(Database database, Duration repeatWindow, Clock clock, HandlerTargets handlers, boolean generatedKeysOnly) {
+        this.handlers = handlers;
+        this.handlerDeliveries = new HandlerDeliveries(database.dialect());
         this.generatedKeysOnly = generatedKeysOnly;
         this.database = database;
         this.repeatWindow = repeatWindow;
@@ -106,9 +118,11 @@ public final class EventWriter implements AutoCloseable {
             throw new DatabaseUnavailableException("the database was unavailable moments ago; retry later", null);
         }
         CompletableFuture<Stored> result = new CompletableFuture<>();
-        // Identical deliveries always share a lane, whose batches commit in order: repeat detection
-        // stays exact although lanes commit concurrently.
-        lanes.get(Math.floorMod(delivery.fingerprint().hashCode(), lanes.size())).queue.add(new Pending(delivery, result));
+        // A subject's deliveries (and identical deliveries, which share their subject) always share a lane,
+        // whose batches commit in order: repeat detection stays exact although lanes commit concurrently, and a
+        // subject's events get ids in the order they arrived, the order its handlers see them in.
+        String lane = delivery.subject() != null ? delivery.subject() : delivery.fingerprint();
+        lanes.get(Math.floorMod(lane.hashCode(), lanes.size())).queue.add(new Pending(delivery, result));
         try {
             return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -131,6 +145,8 @@ public final class EventWriter implements AutoCloseable {
         private Handle handle;
         /** Whether this server returns the ids of a multi-row INSERT. */
         private boolean insertReturning;
+        /** Whether the batch being stored queued handler deliveries. */
+        private boolean queuedHandlerWork;
         /** Without RETURNING (MySQL): one single-row INSERT run as a JDBC batch, ids from the generated keys. */
         private PreparedStatement insertOne;
 
@@ -184,6 +200,10 @@ public final class EventWriter implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result().complete(stored.get(i));
             }
+            if (queuedHandlerWork) {
+                queuedHandlerWork = false;
+                handlers.queued();
+            }
         }
 
         /**
@@ -214,7 +234,8 @@ public final class EventWriter implements AutoCloseable {
         /**
          * Writes a batch in a few statements whatever its size: one query for earlier identical
          * deliveries, one INSERT for the rows (one JDBC batch where there is no RETURNING), one upsert
-         * for the leads they make due, and an UPDATE only when the batch itself holds repeats.
+         * for the leads they make due, one INSERT for the handler deliveries they queue, and an UPDATE only
+         * when the batch itself holds repeats.
          */
         private List<Stored> store(Connection c, List<Delivery> batch) throws SQLException {
             Long[] repeatOf = new Long[batch.size()];
@@ -264,6 +285,17 @@ public final class EventWriter implements AutoCloseable {
                 }
             }
             leadSync.markDue(c, due, clock.millis());
+            List<HandlerDeliveries.NewDelivery> calls = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (repeatOf[i] == null) {
+                    Delivery d = batch.get(i);
+                    for (String handler : handlers.handlersFor(d.eventType())) {
+                        calls.add(new HandlerDeliveries.NewDelivery(ids[i], handler, d.subject()));
+                    }
+                }
+            }
+            handlerDeliveries.enqueue(c, calls, clock.millis());
+            queuedHandlerWork = !calls.isEmpty();
             List<Stored> stored = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 stored.add(new Stored(ids[i], repeatOf[i]));

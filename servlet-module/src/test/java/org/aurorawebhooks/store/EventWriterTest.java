@@ -101,7 +101,7 @@ class EventWriterTest {
         int n = 60;
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try (Database db = open(TestDatabases.fresh(kind));
-             EventWriter writer = new EventWriter(db, WINDOW, clock, generatedKeysOnly)) {
+             EventWriter writer = new EventWriter(db, WINDOW, clock, HandlerTargets.NONE, generatedKeysOnly)) {
             List<Future<EventWriter.Stored>> results = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String lead = i % 2 == 0 ? "L1" : "L2";

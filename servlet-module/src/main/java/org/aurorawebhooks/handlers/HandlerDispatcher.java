@@ -1,0 +1,354 @@
+package org.aurorawebhooks.handlers;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.aurorawebhooks.AuroraEvent;
+import org.aurorawebhooks.AuroraEventHandler;
+import org.aurorawebhooks.AuroraTransactionalHandler;
+import org.aurorawebhooks.internal.DaemonThreads;
+import org.aurorawebhooks.store.Database;
+import org.aurorawebhooks.store.EventLog;
+import org.aurorawebhooks.store.HandlerDeliveries;
+import org.aurorawebhooks.store.HandlerDeliveries.Claimed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls the host app's handlers for the deliveries queued in {@code aurora_handler_deliveries}: a poller
+ * thread claims due deliveries (only the head of each handler's subject, so order holds across nodes) as
+ * long as a worker is free, and the workers call the handlers and record the outcome.
+ *
+ * <p>Waking: the event writer wakes the poller right after a commit that queued deliveries, and every
+ * finished call wakes it (the next event of that subject may now be due); otherwise it polls every
+ * {@link #POLL}, which is how deliveries queued by another node, retries coming due and claims left by a
+ * crashed node are found. A one-second poll on an indexed query was chosen over PostgreSQL's
+ * {@code LISTEN/NOTIFY}: the same code on every database, no connection held open per node, and work from
+ * another node waits at most a second.
+ *
+ * <p>A claim lasts the call's timeout plus {@link #CLAIM_GRACE}; a node that dies mid-call leaves a claim
+ * that another node takes over once it expires. A call longer than {@code aurora.handlers.timeout} is
+ * interrupted (and a transactional handler's connection aborted) and counts as a failed attempt. Thread-safe.
+ */
+public final class HandlerDispatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HandlerDispatcher.class);
+    /** The longest a delivery queued by another node (or a retry coming due) waits to be noticed. */
+    static final Duration POLL = Duration.ofSeconds(1);
+    /** How long a claim outlives the call's timeout: time to record the outcome. */
+    static final Duration CLAIM_GRACE = Duration.ofSeconds(30);
+    /** After a database error, the poller waits this long before claiming again. */
+    private static final Duration ERROR_BACKOFF = Duration.ofSeconds(5);
+    /** How long close() waits for calls in progress before interrupting them. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+    private final Database database;
+    private final HandlerRegistry registry;
+    private final HandlerDeliveries deliveries;
+    private final EventLog events;
+    private final RetrySchedule schedule;
+    private final Duration timeout;
+    private final Clock clock;
+    private final int workers;
+    private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
+    private final AtomicLong claims = new AtomicLong();
+    private final Semaphore wakeUp = new Semaphore(0);
+    private final Semaphore freeWorkers;
+    private final DaemonThreads poolThreads = DaemonThreads.named("handler");
+    private final DaemonThreads watchdogThreads = DaemonThreads.named("handler-timeout");
+    private final DaemonThreads pollerThreads = DaemonThreads.named("handler-poller");
+    private final ExecutorService pool;
+    private final ScheduledExecutorService watchdog;
+    private final Thread poller;
+    private volatile boolean running = true;
+
+    /**
+     * @param workers threads calling handlers
+     * @param retrySchedule waits between attempts ({@code aurora.handlers.retry-schedule})
+     * @param timeout longest call ({@code aurora.handlers.timeout})
+     */
+    public HandlerDispatcher(Database database, HandlerRegistry registry, int workers, List<Duration> retrySchedule,
+                             Duration timeout, Clock clock) {
+        this.database = database;
+        this.registry = registry;
+        this.deliveries = new HandlerDeliveries(database.dialect());
+        this.events = new EventLog(database);
+        this.schedule = new RetrySchedule(retrySchedule, () -> ThreadLocalRandom.current().nextDouble());
+        this.timeout = timeout;
+        this.clock = clock;
+        this.workers = workers;
+        this.freeWorkers = new Semaphore(workers);
+        this.pool = Executors.newFixedThreadPool(workers, poolThreads);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(watchdogThreads);
+        this.poller = pollerThreads.newThread(this::poll);
+        registry.onQueued(this::wake);
+    }
+
+    /** Starts the poller. */
+    public void start() {
+        poller.start();
+    }
+
+    /** Makes the poller look for work now (a commit queued deliveries, or a call finished). */
+    public void wake() {
+        if (wakeUp.availablePermits() == 0) {
+            wakeUp.release();
+        }
+    }
+
+    private void poll() {
+        while (running) {
+            try {
+                int free = freeWorkers.availablePermits();
+                int claimed = free > 0 && !registry.isEmpty() ? claimAndSubmit(free) : 0;
+                if (claimed == free && claimed > 0) {
+                    continue; // there may be more: look again at once
+                }
+                wakeUp.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                wakeUp.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("aurora-webhooks: could not claim handler deliveries from {}: {}; trying again in {} s",
+                        database.description(), e.getMessage(), ERROR_BACKOFF.toSeconds());
+                try {
+                    Thread.sleep(ERROR_BACKOFF.toMillis());
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Claims up to {@code limit} deliveries and hands each to a worker; returns how many. */
+    private int claimAndSubmit(int limit) {
+        database.ensureMigrated();
+        String token = node + "#" + claims.incrementAndGet();
+        long now = clock.millis();
+        long expires = now + timeout.plus(CLAIM_GRACE).toMillis();
+        List<Claimed> claimed = database.jdbi().inTransaction(h ->
+                deliveries.claim(h, registry.names(), token, now, expires, limit));
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        Map<Long, EventLog.RecordedEvent> byId = new HashMap<>();
+        for (EventLog.RecordedEvent e : events.byIds(claimed.stream().map(Claimed::eventId).distinct().toList())) {
+            byId.put(e.id(), e);
+        }
+        for (Claimed c : claimed) {
+            freeWorkers.acquireUninterruptibly();
+            try {
+                pool.execute(() -> {
+                    try {
+                        call(c, token, byId.get(c.eventId()));
+                    } finally {
+                        freeWorkers.release();
+                        wake();
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                freeWorkers.release();
+                giveBack(c, token);
+            }
+        }
+        return claimed.size();
+    }
+
+    /** One attempt of one delivery, on a worker thread. */
+    private void call(Claimed c, String token, EventLog.RecordedEvent recorded) {
+        int attempt = c.attempts() + 1;
+        if (!running) {
+            giveBack(c, token);
+            return;
+        }
+        AuroraEventHandler handler = registry.byName(c.handler()).orElse(null);
+        if (handler == null) {
+            giveBack(c, token); // cannot happen: only registered names are claimed
+            return;
+        }
+        if (recorded == null) {
+            finish(c, token, attempt, "event " + c.eventId() + " no longer exists (pruned by aurora.retention.events?)", true);
+            return;
+        }
+        AuroraEvent event = toEvent(recorded, attempt);
+        Thread worker = Thread.currentThread();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        AtomicBoolean finished = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<java.sql.Connection> transaction = new java.util.concurrent.atomic.AtomicReference<>();
+        ScheduledFuture<?> deadline = watchdog.schedule(() -> {
+            if (!finished.get()) {
+                timedOut.set(true);
+                worker.interrupt();
+                java.sql.Connection connection = transaction.get();
+                if (connection != null) {
+                    abort(connection);
+                }
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        String failure = null;
+        try {
+            if (!handler.accepts(event.type())) {
+                // A replay offered it an event it does not take: nothing to do.
+            } else if (handler instanceof AuroraTransactionalHandler transactional) {
+                boolean marked = database.jdbi().inTransaction(h -> {
+                    transaction.set(h.getConnection());
+                    transactional.handle(event, h.getConnection());
+                    if (timedOut.get()) {
+                        throw new InterruptedException("timed out");
+                    }
+                    if (!deliveries.complete(h, c.id(), token, attempt, clock.millis())) {
+                        h.rollback();
+                        return false;
+                    }
+                    return true;
+                });
+                if (!marked) {
+                    log.warn("aurora-webhooks: handler {} finished delivery {} after its claim was lost; its transaction "
+                            + "was rolled back", c.handler(), c.id());
+                }
+                return;
+            } else {
+                handler.handle(event);
+                if (timedOut.get()) {
+                    throw new InterruptedException("timed out");
+                }
+            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            failure = timedOut.get() ? "timed out after " + timeout + " (aurora.handlers.timeout); interrupted"
+                    : describe(t);
+        } finally {
+            finished.set(true);
+            deadline.cancel(false);
+            Thread.interrupted(); // a late interrupt must not hit the next call on this thread
+            transaction.set(null);
+        }
+        if (failure == null) {
+            complete(c, token, attempt);
+        } else {
+            finish(c, token, attempt, failure, schedule.isLast(attempt));
+        }
+    }
+
+    private void complete(Claimed c, String token, int attempt) {
+        try {
+            boolean ours = database.jdbi().inTransaction(h -> deliveries.complete(h, c.id(), token, attempt, clock.millis()));
+            if (!ours) {
+                log.warn("aurora-webhooks: handler {} finished delivery {} after its claim was lost; it may run again",
+                        c.handler(), c.id());
+            }
+        } catch (RuntimeException e) {
+            log.warn("aurora-webhooks: handler {} finished delivery {} but it could not be marked done ({}); it will be "
+                    + "called again once its claim expires", c.handler(), c.id(), e.getMessage());
+        }
+    }
+
+    /** Records a failed attempt: a retry on the schedule, or a dead letter when {@code last}. */
+    private void finish(Claimed c, String token, int attempt, String error, boolean last) {
+        try {
+            long now = clock.millis();
+            if (last) {
+                database.jdbi().useTransaction(h -> deliveries.bury(h, c.id(), token, attempt, error, now));
+                log.warn("aurora-webhooks: handler {} failed delivery {} (event {}) for the last time (attempt {}): {}; "
+                        + "it is a dead letter now", c.handler(), c.id(), c.eventId(), attempt, error);
+            } else {
+                Duration wait = schedule.waitAfter(attempt);
+                database.jdbi().useTransaction(h ->
+                        deliveries.retryLater(h, c.id(), token, attempt, error, now + wait.toMillis()));
+                log.info("aurora-webhooks: handler {} failed delivery {} (event {}), attempt {} of {}: {}; next in {} s",
+                        c.handler(), c.id(), c.eventId(), attempt, schedule.attempts(), error, wait.toSeconds());
+            }
+        } catch (RuntimeException e) {
+            log.warn("aurora-webhooks: could not record the failure of delivery {} ({}); it will be tried again once "
+                    + "its claim expires", c.id(), e.getMessage());
+        }
+    }
+
+    private void giveBack(Claimed c, String token) {
+        try {
+            database.jdbi().useTransaction(h -> deliveries.giveBack(h, c.id(), token));
+        } catch (RuntimeException e) {
+            log.debug("aurora-webhooks: could not give back delivery {}; its claim expires instead", c.id(), e);
+        }
+    }
+
+    private static void abort(java.sql.Connection connection) {
+        try {
+            connection.abort(Runnable::run);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            log.debug("aurora-webhooks: aborting a timed-out handler's connection failed", e);
+        }
+    }
+
+    private static AuroraEvent toEvent(EventLog.RecordedEvent recorded, int attempt) {
+        AuroraEvent.Builder b = AuroraEvent.builder(recorded.eventType()).id(recorded.id())
+                .receivedAt(recorded.receivedAt()).attempt(attempt);
+        recorded.attributes().forEach(b::attribute);
+        return b.build();
+    }
+
+    /** The failure as the dead-letter list shows it: the exception's class and message, and its root cause's. */
+    static String describe(Throwable t) {
+        StringBuilder s = new StringBuilder(t.getClass().getName());
+        if (t.getMessage() != null) {
+            s.append(": ").append(t.getMessage());
+        }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != t) {
+            s.append(" (caused by ").append(root.getClass().getName());
+            if (root.getMessage() != null) {
+                s.append(": ").append(root.getMessage());
+            }
+            s.append(')');
+        }
+        return s.toString();
+    }
+
+    /** The number of threads calling handlers. */
+    public int workers() {
+        return workers;
+    }
+
+    /**
+     * Stops claiming, lets calls in progress finish for a while, then interrupts them; deliveries not
+     * started are given back. Waits for every thread it started.
+     */
+    @Override
+    public void close() {
+        running = false;
+        poller.interrupt();
+        try {
+            poller.join(STOP_WAIT.toMillis());
+            pool.shutdown();
+            if (!pool.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("aurora-webhooks: handler calls still running after {} s; interrupting them", STOP_WAIT.toSeconds());
+                pool.shutdownNow();
+                pool.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            watchdog.shutdownNow();
+            for (DaemonThreads threads : List.of(pollerThreads, poolThreads, watchdogThreads)) {
+                threads.join(STOP_WAIT);
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            watchdog.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
