@@ -11,13 +11,17 @@ import java.util.UUID;
 import org.aurorawebhooks.catalog.Attribute;
 import org.aurorawebhooks.catalog.EventCatalog;
 import org.aurorawebhooks.catalog.EventType;
+import org.aurorawebhooks.internal.NameSuggestions;
 
 /**
  * Realistic attribute values for any event of the catalogue: ids are UUIDs (as Aurora sends), a
  * documented attribute takes one of its documented values, and the few free-text ones take values
- * Aurora is known to send. Not thread-safe (the caller owns the {@link Random}).
+ * Aurora is known to send. Used by the simulated Aurora and by {@code aurora-reconciler trigger}.
+ * Not thread-safe (the caller owns the {@link Random}).
+ *
+ * <p>Internal and unsupported, like the rest of the simulator.
  */
-final class EventValues {
+public final class EventValues {
     /**
      * Statuses the catalogue leaves undocumented: a design request is completed or rejected, and a
      * project status is a name the tenant chose in Aurora's settings (these are Aurora's defaults).
@@ -35,14 +39,16 @@ final class EventValues {
      * The event's values: one per attribute of its suggested template, then {@code overrides} on top.
      *
      * @throws IllegalArgumentException naming the event or parameter when the event is not in the
-     *     catalogue or an override is not one of its attributes
+     *     catalogue or an override is not one of its attributes (with the closest attribute name, when
+     *     one is close)
      */
-    static Map<String, String> generate(String eventName, Map<String, String> overrides, Random random) {
+    public static Map<String, String> generate(String eventName, Map<String, String> overrides, Random random) {
         EventType event = find(eventName);
         for (String name : overrides.keySet()) {
             boolean known = Attribute.byParameter(name).filter(event::has).isPresent();
             if (!known) {
                 throw new IllegalArgumentException("event " + event.name() + " has no attribute " + name
+                        + NameSuggestions.closest(name, parameters(event)).map(p -> "; did you mean " + p + "?").orElse("")
                         + "; its attributes are " + parameters(event));
             }
         }

@@ -12,7 +12,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -68,11 +66,9 @@ public final class SimulatedAurora implements AutoCloseable {
     /** How many firings {@link #recentFirings()} keeps. */
     static final int RECENT_FIRINGS = 200;
     private static final String ADMIN = "/_simulator";
-    private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Z_]+)>");
     private static final Pattern LEAD_PATH = Pattern.compile("/tenants/([^/]+)/leads/([^/]+)");
     private static final Pattern LEADS_PATH = Pattern.compile("/tenants/([^/]+)/leads");
     private static final Pattern WEBHOOKS_PATH = Pattern.compile("/tenants/([^/]+)/webhooks(?:/([^/]+))?");
-    private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)([^/@?#]*)@");
 
     /** How the simulator behaves. */
     public record Options(int port, String tenantId, String token, int requestsPerMinute, boolean wrapRetrieveLead,
@@ -288,7 +284,7 @@ public final class SimulatedAurora implements AutoCloseable {
             }
             if (drop) {
                 dropped.incrementAndGet();
-                out.add(record(new WebhookFiring(event, Credentials.maskUrl(expand(template, values)),
+                out.add(record(new WebhookFiring(event, Credentials.maskUrl(WebhookDelivery.expand(template, values)),
                         WebhookFiring.Outcome.DROPPED, 0, Duration.ZERO, null)));
                 continue;
             }
@@ -326,23 +322,13 @@ public final class SimulatedAurora implements AutoCloseable {
 
     private WebhookFiring send(String event, String urlTemplate, Map<String, String> values, String headerName,
                                String headerValue) {
-        String url = expand(urlTemplate, values);
+        String url = WebhookDelivery.expand(urlTemplate, values);
         String masked = Credentials.maskUrl(url);
         fired.incrementAndGet();
         long start = System.nanoTime();
         try {
-            // Aurora turns a user:password@ in a url_template into basic auth; Java's client would not.
-            Matcher userInfo = USER_INFO.matcher(url);
-            String target = userInfo.find() ? userInfo.replaceFirst("$1") : url;
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(10)).GET();
-            if (headerName != null && headerValue != null) {
-                b.header(headerName, headerValue);
-            }
-            if (!target.equals(url)) {
-                String info = URLDecoder.decode(userInfo.group(2), StandardCharsets.UTF_8);
-                b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8)));
-            }
-            int status = webhookClient.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpRequest request = WebhookDelivery.request(url, headerName, headerValue, Duration.ofSeconds(10));
+            int status = webhookClient.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             return record(new WebhookFiring(event, masked, WebhookFiring.Outcome.ANSWERED, status, since(start), null));
         } catch (IOException | IllegalArgumentException e) {
             failed.incrementAndGet();
@@ -383,18 +369,6 @@ public final class SimulatedAurora implements AutoCloseable {
             recent.addLast(firing);
         }
         return firing;
-    }
-
-    /** The template with each {@code <PLACEHOLDER>} replaced by its value, URL-encoded; a missing one becomes empty. */
-    private static String expand(String urlTemplate, Map<String, String> values) {
-        Matcher m = PLACEHOLDER.matcher(urlTemplate);
-        StringBuilder url = new StringBuilder();
-        while (m.find()) {
-            String value = values.getOrDefault(EventValues.parameterOf(m.group(1)), "");
-            m.appendReplacement(url, Matcher.quoteReplacement(URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        }
-        m.appendTail(url);
-        return url.toString();
     }
 
     /** The last path segment before the query: the event name in the templates the filter parses. */
