@@ -203,7 +203,7 @@ final class SubscribeCommand implements Callable<Integer> {
         return out;
     }
 
-    private static URI withUserInfo(URI base, String user, String password) {
+    static URI withUserInfo(URI base, String user, String password) {
         String info = URLEncoder.encode(user, StandardCharsets.UTF_8) + ":" + URLEncoder.encode(password, StandardCharsets.UTF_8);
         String s = base.toString();
         int scheme = s.indexOf("://") + 3;
