@@ -22,6 +22,8 @@ import org.aurorawebhooks.catalog.EventType;
  * Thread-safe (stateless apart from the database).
  */
 public final class EventLog {
+    /** The table, for a command that checks it is there before reading it. */
+    public static final String TABLE = "aurora_webhook_events";
     /** The catalogue's lead events: the deliveries that make a lead "recently touched". */
     private static final List<String> LEAD_EVENTS = EventCatalog.aurora().events().stream()
             .filter(EventType::isLeadEvent).map(EventType::name).toList();
@@ -105,6 +107,50 @@ public final class EventLog {
                 .map((rs, ctx) -> recorded(rs)).list());
     }
 
+    /**
+     * The {@code limit} most recent deliveries received at or after {@code from}, of the given event types
+     * (all when empty), in id order: newest last, as a console prints them. Walks the id index backwards,
+     * so it stays cheap on a long table when the window is recent.
+     */
+    public List<RecordedEvent> newestSince(Instant from, java.util.Collection<String> types, int limit) {
+        requirePositive(limit);
+        List<RecordedEvent> newestFirst = database.jdbi().withHandle(h -> {
+            var q = h.createQuery("SELECT * FROM aurora_webhook_events WHERE received_at >= :from"
+                            + (types.isEmpty() ? "" : " AND event_type IN (<types>)") + " ORDER BY id DESC LIMIT :n")
+                    .bind("from", database.dialect().timestamp(from)).bind("n", limit);
+            if (!types.isEmpty()) {
+                q.bindList("types", List.copyOf(types));
+            }
+            return q.map((rs, ctx) -> recorded(rs)).list();
+        });
+        List<RecordedEvent> out = new ArrayList<>(newestFirst);
+        Collections.reverse(out);
+        return out;
+    }
+
+    /**
+     * The first {@code limit} deliveries with an id above {@code afterId}, of the given event types (all
+     * when empty), in id order: the next page for a console that follows the table.
+     */
+    public List<RecordedEvent> after(long afterId, java.util.Collection<String> types, int limit) {
+        requirePositive(limit);
+        return database.jdbi().withHandle(h -> {
+            var q = h.createQuery("SELECT * FROM aurora_webhook_events WHERE id > :after"
+                            + (types.isEmpty() ? "" : " AND event_type IN (<types>)") + " ORDER BY id LIMIT :n")
+                    .bind("after", afterId).bind("n", limit);
+            if (!types.isEmpty()) {
+                q.bindList("types", List.copyOf(types));
+            }
+            return q.map((rs, ctx) -> recorded(rs)).list();
+        });
+    }
+
+    private static void requirePositive(int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit " + limit + " is not positive");
+        }
+    }
+
     /** The recorded deliveries with these ids, in id order; ids with no row (pruned) are left out. */
     public List<RecordedEvent> byIds(java.util.Collection<Long> ids) {
         if (ids.isEmpty()) {
@@ -123,10 +169,12 @@ public final class EventLog {
                 attributes.put(a.parameter(), v);
             }
         }
-        long repeatOf = rs.getLong("repeat_of");
+        // wasNull() speaks of the column read last: ask it right after repeat_of, not after the others.
+        long repeatOfValue = rs.getLong("repeat_of");
+        Long repeatOf = rs.wasNull() ? null : repeatOfValue;
         return new RecordedEvent(rs.getLong("id"), rs.getString("event_type"),
                 database.dialect().readTimestamp(rs, "received_at"), Collections.unmodifiableMap(attributes),
-                rs.getString("undocumented_values"), rs.wasNull() ? null : repeatOf);
+                rs.getString("undocumented_values"), repeatOf);
     }
 
     /**
