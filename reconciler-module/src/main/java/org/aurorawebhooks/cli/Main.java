@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
 @Command(name = "aurora-reconciler", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Reconcile Aurora leads, manage webhook subscriptions, or run a simulated Aurora.",
         subcommands = {ReconcileCommand.class, ScheduleCommand.class, StatusCommand.class, SubscribeCommand.class,
-            SubscriptionsCommand.class, UnsubscribeCommand.class, SimulateCommand.class, TriggerCommand.class},
+            SubscriptionsCommand.class, UnsubscribeCommand.class, SimulateCommand.class, TriggerCommand.class,
+            EventsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:done with failures (the summary lists them)", "2:usage or configuration error",
             "3:could not run (database or API unreachable, token refused, another run holds the lock, "
