@@ -93,7 +93,7 @@ final class EventsCommand implements Callable<Integer> {
                 out.println(line(e));
                 printed.add(e.id());
             }
-            out.println(shown.isEmpty() ? "  none" : shown.size() + " deliveries");
+            out.println(shown.isEmpty() ? "  none" : shown.size() == 1 ? "1 delivery" : shown.size() + " deliveries");
             out.flush();
             if (!follow) {
                 return Main.DONE;

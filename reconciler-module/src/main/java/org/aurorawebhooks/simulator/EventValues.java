@@ -48,7 +48,7 @@ public final class EventValues {
             boolean known = Attribute.byParameter(name).filter(event::has).isPresent();
             if (!known) {
                 throw new IllegalArgumentException("event " + event.name() + " has no attribute " + name
-                        + NameSuggestions.closest(name, parameters(event)).map(p -> "; did you mean " + p + "?").orElse("")
+                        + NameSuggestions.closest(name, parameters(event)).map(p -> " (did you mean " + p + "?)").orElse("")
                         + "; its attributes are " + parameters(event));
             }
         }

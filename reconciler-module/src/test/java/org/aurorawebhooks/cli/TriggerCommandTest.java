@@ -129,7 +129,7 @@ class TriggerCommandTest {
         try (FilterHarness app = FilterHarness.start(config)) {
             CliRun run = CliRun.run(config, "trigger", "lead_created", "--url", app.baseUrl(), "lead=abc");
             assertEquals(2, run.exitCode(), run.out() + run.err());
-            assertTrue(run.err().contains("event lead_created has no attribute lead; did you mean lead_id?; its attributes "
+            assertTrue(run.err().contains("event lead_created has no attribute lead (did you mean lead_id?); its attributes "
                     + "are [lead_id, source]"), run.err());
             assertFalse(run.out().contains("GET "), run.out());
             assertEquals(0, rowCount(app));
