@@ -147,6 +147,13 @@ class TriggerCommandTest {
         assertEquals("aurora-reconciler: \"lead_craeted\" is not an Aurora event; did you mean lead_created? "
                 + "(list the 26 with: aurora-reconciler trigger --list)", run.err().strip());
 
+        run = CliRun.run(headerConfig(), "trigger", "--url", "http://127.0.0.1:9/app");
+        assertEquals(2, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("EVENT is required") && run.err().contains("trigger --list"), run.err());
+        run = CliRun.run(headerConfig(), "trigger", "lead_created");
+        assertEquals(2, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("--url BASE_URL is required"), run.err());
+
         CliRun list = CliRun.run(Map.of(), "trigger", "--list");
         assertEquals(0, list.exitCode(), list.err());
         assertEquals(26, list.out().strip().split("\n").length, list.out());
