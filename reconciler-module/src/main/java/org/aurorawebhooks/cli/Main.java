@@ -89,8 +89,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: reconcile, schedule, "
-                + "status, subscribe, subscriptions, unsubscribe or simulate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: "
+                + String.join(", ", spec.subcommands().keySet()) + " (--help describes each)");
     }
 
     /** The version from the jar's manifest. */
