@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.reconcile.ReconcileRuns;
+import org.aurorawebhooks.store.HandlerDeliveries;
 import org.aurorawebhooks.store.LeadSyncTable;
 import org.aurorawebhooks.sync.LeadSyncQueue;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the last reconcile runs and the pending lead sync work.")
+        description = "Show the last reconcile runs, the pending lead sync work and the handler deliveries per handler.")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     CliContext context;
@@ -37,7 +38,8 @@ final class StatusCommand implements Callable<Integer> {
         // The first line says which database, even when it turns out not to be there to read.
         out.println(CliContext.databaseLine(settings));
         out.flush();
-        try (Database database = CliContext.openForReading(settings, "status", ReconcileRuns.TABLE, LeadSyncTable.TABLE)) {
+        try (Database database = CliContext.openForReading(settings, "status", ReconcileRuns.TABLE, LeadSyncTable.TABLE,
+                HandlerDeliveries.TABLE)) {
             out.println();
             out.println("last reconcile runs:");
             out.printf("  %-6s %-24s %-9s %-24s %7s %7s %7s %9s %5s %9s %6s %6s %9s%n", "id", "started", "trigger",
@@ -58,6 +60,18 @@ final class StatusCommand implements Callable<Integer> {
             out.printf("lead sync: %d pending, %d claimed now, %d failing%n", stats.pending(), stats.claimed(), stats.failing());
             for (LeadSyncQueue.Waiting w : queue.failing(10)) {
                 out.printf("  lead %s: %d attempt(s), last error: %s%n", w.leadId(), w.attempts(), w.lastError());
+            }
+            out.println();
+            out.println("handlers (deliveries per handler; retrying: failed at least once, not dead yet):");
+            HandlerDeliveries deliveries = new HandlerDeliveries(database.dialect());
+            List<HandlerDeliveries.HandlerCounts> counts = database.jdbi().withHandle(deliveries::counts);
+            if (counts.isEmpty()) {
+                out.println("  (no handler deliveries yet)");
+            } else {
+                out.printf("  %-40s %9s %9s %9s %9s%n", "handler", "pending", "retrying", "dead", "done");
+                for (HandlerDeliveries.HandlerCounts c : counts) {
+                    out.printf("  %-40s %9d %9d %9d %9d%n", c.handler(), c.pending(), c.retrying(), c.dead(), c.done());
+                }
             }
             out.flush();
             return Main.DONE;

@@ -23,6 +23,7 @@ import org.jdbi.v3.core.Handle;
  * Thread-safe (stateless apart from the database).
  */
 public final class EventLog {
+    public static final String TABLE = "aurora_webhook_events";
     /** The catalogue's lead events: the deliveries that make a lead "recently touched". */
     private static final List<String> LEAD_EVENTS = EventCatalog.aurora().events().stream()
             .filter(EventType::isLeadEvent).map(EventType::name).toList();
