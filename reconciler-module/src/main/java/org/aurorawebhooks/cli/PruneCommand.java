@@ -46,7 +46,7 @@ final class PruneCommand implements Callable<Integer> {
             out.flush();
             return Main.DONE;
         }
-        out.println("keeping " + keep.get() + (given.isPresent() ? " (--older-than)"
+        out.println("keeping " + readable(keep.get()) + (given.isPresent() ? " (--older-than)"
                 : " (" + Key.RETENTION_EVENTS.key() + " from " + settings.sourceOf(Key.RETENTION_EVENTS) + ")"));
         out.flush();
         try (Database database = CliContext.openForReading(settings, "prune", EventLog.TABLE, HandlerDeliveries.TABLE)) {
@@ -60,5 +60,17 @@ final class PruneCommand implements Callable<Integer> {
             out.flush();
             return Main.DONE;
         }
+    }
+
+    /** {@code 90 days} rather than {@code PT2160H}, Duration's own text. */
+    static String readable(Duration d) {
+        long s = d.getSeconds();
+        if (d.getNano() == 0 && s % 86_400 == 0) {
+            return s / 86_400 + (s == 86_400 ? " day" : " days");
+        }
+        if (d.getNano() == 0 && s % 3_600 == 0) {
+            return s / 3_600 + (s == 3_600 ? " hour" : " hours");
+        }
+        return d.toString();
     }
 }

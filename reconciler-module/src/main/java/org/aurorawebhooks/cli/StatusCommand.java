@@ -38,8 +38,7 @@ final class StatusCommand implements Callable<Integer> {
         // The first line says which database, even when it turns out not to be there to read.
         out.println(CliContext.databaseLine(settings));
         out.flush();
-        try (Database database = CliContext.openForReading(settings, "status", ReconcileRuns.TABLE, LeadSyncTable.TABLE,
-                HandlerDeliveries.TABLE)) {
+        try (Database database = CliContext.openForReading(settings, "status", ReconcileRuns.TABLE, LeadSyncTable.TABLE)) {
             out.println();
             out.println("last reconcile runs:");
             out.printf("  %-6s %-24s %-9s %-24s %7s %7s %7s %9s %5s %9s %6s %6s %9s%n", "id", "started", "trigger",
@@ -63,9 +62,13 @@ final class StatusCommand implements Callable<Integer> {
             }
             out.println();
             out.println("handlers (deliveries per handler; retrying: failed at least once, not dead yet):");
+            // Optional: a database the webapp of an earlier version migrated has the other tables but not this one.
+            boolean hasHandlers = CliContext.missingTables(database, HandlerDeliveries.TABLE).isEmpty();
             HandlerDeliveries deliveries = new HandlerDeliveries(database.dialect());
-            List<HandlerDeliveries.HandlerCounts> counts = database.jdbi().withHandle(deliveries::counts);
-            if (counts.isEmpty()) {
+            List<HandlerDeliveries.HandlerCounts> counts = hasHandlers ? database.jdbi().withHandle(deliveries::counts) : List.of();
+            if (!hasHandlers) {
+                out.println("  (no " + HandlerDeliveries.TABLE + " table yet: the webapp creates it)");
+            } else if (counts.isEmpty()) {
                 out.println("  (no handler deliveries yet)");
             } else {
                 out.printf("  %-40s %9s %9s %9s %9s%n", "handler", "pending", "retrying", "dead", "done");

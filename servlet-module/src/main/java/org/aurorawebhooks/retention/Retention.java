@@ -96,7 +96,8 @@ public final class Retention implements AutoCloseable {
      *     the batches committed before stay committed
      */
     public Result pruneNow() {
-        Instant cutoff = clock.instant().minus(keep);
+        // Milliseconds: what every stored time has, so the cut-off reads the same in each.
+        Instant cutoff = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minus(keep);
         long deletedEvents = 0;
         long deletedDeliveries = 0;
         Set<Long> kept = new HashSet<>();
