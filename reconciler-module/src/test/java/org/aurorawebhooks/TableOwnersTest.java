@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class TableOwnersTest {
     private static final Map<String, String> OWNERS = Map.of(
             "aurora_webhook_events", "servlet-module/src/main/java/org/aurorawebhooks/store/EventLog.java",
+            "aurora_handler_deliveries", "servlet-module/src/main/java/org/aurorawebhooks/store/HandlerDeliveries.java",
             "aurora_lead_sync", "servlet-module/src/main/java/org/aurorawebhooks/store/LeadSyncTable.java",
             "aurora_handler_deliveries", "servlet-module/src/main/java/org/aurorawebhooks/store/HandlerDeliveries.java",
             "aurora_leads", "reconciler-module/src/main/java/org/aurorawebhooks/sync/LeadStore.java",

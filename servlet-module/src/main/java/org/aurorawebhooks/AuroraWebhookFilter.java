@@ -26,6 +26,7 @@ import org.aurorawebhooks.handlers.HandlerDispatcher;
 import org.aurorawebhooks.handlers.HandlerRegistry;
 import org.aurorawebhooks.internal.FilterExtension;
 import org.aurorawebhooks.internal.FilterRegistrar;
+import org.aurorawebhooks.retention.Retention;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.store.DatabaseUnavailableException;
 import org.aurorawebhooks.store.EventWriter;
@@ -63,6 +64,7 @@ public final class AuroraWebhookFilter implements Filter {
     private Database database;
     private EventWriter writer;
     private HandlerDispatcher dispatcher;
+    private Retention retention;
     private WebhookEndpoint endpoint;
     private final List<FilterExtension> extensions = new ArrayList<>();
 
@@ -135,6 +137,12 @@ public final class AuroraWebhookFilter implements Filter {
         dispatcher = new HandlerDispatcher(database, handlers, settings.handlerWorkers(), settings.retrySchedule(),
                 settings.handlerTimeout(), java.time.Clock.systemUTC());
         dispatcher.start();
+        if (settings.eventRetention().isPresent()) {
+            retention = new Retention(database, settings.eventRetention().get(), java.time.Clock.systemUTC());
+            retention.start();
+        } else {
+            log.info("aurora-webhooks: aurora.retention.events is off: recorded events and handler deliveries are kept");
+        }
         for (FilterExtension extension : found) {
             try {
                 extension.start(settings, database);
@@ -181,6 +189,10 @@ public final class AuroraWebhookFilter implements Filter {
             }
         }
         extensions.clear();
+        if (retention != null) {
+            retention.close();
+            retention = null;
+        }
         if (dispatcher != null) {
             dispatcher.close();
             dispatcher = null;

@@ -130,7 +130,7 @@ final class CliContext {
     }
 
     /** The tables that do not exist, read from the driver's metadata (no DDL, nothing created). */
-    private static List<String> missingTables(Database database, String... tables) {
+    static List<String> missingTables(Database database, String... tables) {
         List<String> missing = new ArrayList<>();
         try (Connection c = database.connection()) {
             DatabaseMetaData meta = c.getMetaData();

@@ -19,10 +19,11 @@ import picocli.CommandLine.Command;
  * database to read that is not there).
  */
 @Command(name = "aurora-reconciler", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Reconcile Aurora leads, manage webhook subscriptions, or run a simulated Aurora.",
+        description = "Reconcile Aurora leads, manage webhook subscriptions, run a simulated Aurora, or look after "
+                + "handler deliveries and retention.",
         subcommands = {ReconcileCommand.class, ScheduleCommand.class, StatusCommand.class, SubscribeCommand.class,
             SubscriptionsCommand.class, UnsubscribeCommand.class, SimulateCommand.class, TriggerCommand.class,
-            EventsCommand.class},
+            EventsCommand.class, DeadLettersCommand.class, RetryCommand.class, ReplayCommand.class, PruneCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:done with failures (the summary lists them)", "2:usage or configuration error",
             "3:could not run (database or API unreachable, token refused, another run holds the lock, "
@@ -89,8 +90,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: "
-                + String.join(", ", spec.subcommands().keySet()) + " (--help describes each)");
+            SubscriptionsCommand.class, UnsubscribeCommand.class, SimulateCommand.class, TriggerCommand.class,
+            EventsCommand.class, DeadLettersCommand.class, RetryCommand.class, ReplayCommand.class, PruneCommand.class},
     }
 
     /** The version from the jar's manifest. */

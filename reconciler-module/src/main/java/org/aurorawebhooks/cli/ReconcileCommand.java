@@ -57,6 +57,11 @@ final class ReconcileCommand implements Callable<Integer> {
 
     /** ISO-8601 ({@code P2D}, {@code PT12H}) or a number with a unit: {@code 90m}, {@code 12h}, {@code 3d}. */
     static Duration parseDuration(CommandLine cli, String text) {
+        return parseDuration(cli, "--since", text);
+    }
+
+    /** As {@link #parseDuration(CommandLine, String)}, naming {@code option} in the usage error. */
+    static Duration parseDuration(CommandLine cli, String option, String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         try {
             if (t.matches("\\d+[smhd]")) {
@@ -75,7 +80,7 @@ final class ReconcileCommand implements Callable<Integer> {
         } catch (DateTimeParseException | NumberFormatException e) {
             // fall through to the usage error
         }
-        throw new CommandLine.ParameterException(cli, "--since: \"" + text
+        throw new CommandLine.ParameterException(cli, option + ": \"" + text
                 + "\" is not a positive duration; expected ISO-8601 such as P2D or PT12H, or 90m, 12h, 3d");
     }
 

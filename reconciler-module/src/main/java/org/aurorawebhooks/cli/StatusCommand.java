@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.reconcile.ReconcileRuns;
+import org.aurorawebhooks.store.HandlerDeliveries;
 import org.aurorawebhooks.store.LeadSyncTable;
 import org.aurorawebhooks.sync.LeadSyncQueue;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the last reconcile runs and the pending lead sync work.")
+        description = "Show the last reconcile runs, the pending lead sync work and the handler deliveries per handler.")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     CliContext context;
@@ -58,6 +59,22 @@ final class StatusCommand implements Callable<Integer> {
             out.printf("lead sync: %d pending, %d claimed now, %d failing%n", stats.pending(), stats.claimed(), stats.failing());
             for (LeadSyncQueue.Waiting w : queue.failing(10)) {
                 out.printf("  lead %s: %d attempt(s), last error: %s%n", w.leadId(), w.attempts(), w.lastError());
+            }
+            out.println();
+            out.println("handlers (deliveries per handler; retrying: failed at least once, not dead yet):");
+            // Optional: a database the webapp of an earlier version migrated has the other tables but not this one.
+            boolean hasHandlers = CliContext.missingTables(database, HandlerDeliveries.TABLE).isEmpty();
+            HandlerDeliveries deliveries = new HandlerDeliveries(database.dialect());
+            List<HandlerDeliveries.HandlerCounts> counts = hasHandlers ? database.jdbi().withHandle(deliveries::counts) : List.of();
+            if (!hasHandlers) {
+                out.println("  (no " + HandlerDeliveries.TABLE + " table yet: the webapp creates it)");
+            } else if (counts.isEmpty()) {
+                out.println("  (no handler deliveries yet)");
+            } else {
+                out.printf("  %-40s %9s %9s %9s %9s%n", "handler", "pending", "retrying", "dead", "done");
+                for (HandlerDeliveries.HandlerCounts c : counts) {
+                    out.printf("  %-40s %9d %9d %9d %9d%n", c.handler(), c.pending(), c.retrying(), c.dead(), c.done());
+                }
             }
             out.flush();
             return Main.DONE;

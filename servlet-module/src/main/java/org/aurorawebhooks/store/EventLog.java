@@ -13,6 +13,7 @@ import java.util.Objects;
 import org.aurorawebhooks.catalog.Attribute;
 import org.aurorawebhooks.catalog.EventCatalog;
 import org.aurorawebhooks.catalog.EventType;
+import org.jdbi.v3.core.Handle;
 
 /**
  * All SQL on {@code aurora_webhook_events}. Its public methods are the reads: what a page, a console, a
@@ -29,6 +30,9 @@ public final class EventLog {
             .filter(EventType::isLeadEvent).map(EventType::name).toList();
     /** The columns a delivery is inserted with, in the order {@link #bindRow} binds them. */
     private static final List<String> COLUMNS = columns();
+    /** Every attribute column, for reads that compute a subject. */
+    private static final String ATTRIBUTE_COLUMNS = String.join(", ",
+            java.util.Arrays.stream(Attribute.values()).map(Attribute::parameter).toList());
     private static final String ROW_MARKS = "(" + String.join(", ", Collections.nCopies(COLUMNS.size(), "?")) + ")";
     /** Sets {@code repeat_of} (1) of the row {@code id} (2). */
     static final String SET_REPEAT_OF_SQL = "UPDATE aurora_webhook_events SET repeat_of = ? WHERE id = ?";
@@ -42,6 +46,13 @@ public final class EventLog {
      */
     public record RecordedEvent(long id, String eventType, Instant receivedAt, Map<String, String> attributes,
                                 String undocumentedValues, Long repeatOf) {
+    }
+
+    /**
+     * A recorded event as a replay needs it: its id, type and subject, the subject computed as the writer
+     * computes it ({@link EventType#subjectAttribute()}); {@code null} when the event has none.
+     */
+    public record EventRef(long id, String eventType, String subject) {
     }
 
     private final Database database;
@@ -188,6 +199,53 @@ public final class EventLog {
         return database.jdbi().withHandle(h -> h.createQuery("SELECT DISTINCT lead_id FROM aurora_webhook_events "
                         + "WHERE lead_id IS NOT NULL AND event_type IN (<events>) AND received_at >= :from")
                 .bindList("events", LEAD_EVENTS).bind("from", d.timestamp(from)).mapTo(String.class).list());
+    }
+
+    /**
+     * Up to {@code limit} events received in [{@code from}, {@code to}) with an id above {@code afterId}, in
+     * id order: a replay pages through a range of any size with the last id of each page.
+     *
+     * @param types event types to keep; empty for every type
+     */
+    public List<EventRef> receivedBetween(Instant from, Instant to, java.util.Collection<String> types, long afterId,
+                                          int limit) {
+        Dialect d = database.dialect();
+        String sql = "SELECT id, event_type, " + ATTRIBUTE_COLUMNS + " FROM aurora_webhook_events WHERE id > :after "
+                + "AND received_at >= :from AND received_at < :to" + (types.isEmpty() ? "" : " AND event_type IN (<types>)")
+                + " ORDER BY id LIMIT :n";
+        return database.jdbi().withHandle(h -> {
+            var query = h.createQuery(sql).bind("after", afterId).bind("from", d.timestamp(from)).bind("to", d.timestamp(to))
+                    .bind("n", limit);
+            if (!types.isEmpty()) {
+                query.bindList("types", List.copyOf(types));
+            }
+            return query.map((rs, ctx) -> {
+                String type = rs.getString("event_type");
+                java.util.Optional<Attribute> by = EventCatalog.aurora().find(type).flatMap(EventType::subjectAttribute);
+                String subject = by.isPresent() ? rs.getString(by.get().parameter()) : null;
+                return new EventRef(rs.getLong("id"), type, subject);
+            }).list();
+        });
+    }
+
+    /**
+     * Up to {@code limit} ids of events received before {@code cutoff} with an id above {@code afterId}, in id
+     * order, on the caller's handle: retention's candidates, one bounded batch at a time.
+     */
+    public List<Long> idsReceivedBefore(Handle h, Instant cutoff, long afterId, int limit) {
+        return h.createQuery("SELECT id FROM aurora_webhook_events WHERE id > :after AND received_at < :cutoff "
+                        + "ORDER BY id LIMIT :n")
+                .bind("after", afterId).bind("cutoff", database.dialect().timestamp(cutoff)).bind("n", limit)
+                .mapTo(Long.class).list();
+    }
+
+    /** Deletes the events with these ids, on the caller's handle; returns how many were there to delete. */
+    public int delete(Handle h, java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return h.createUpdate("DELETE FROM aurora_webhook_events WHERE id IN (<ids>)").bindList("ids", List.copyOf(ids))
+                .execute();
     }
 
     /** How many deliveries of each event type are recorded, by event name (sorted). */

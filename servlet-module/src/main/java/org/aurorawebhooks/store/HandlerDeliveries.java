@@ -43,9 +43,12 @@ public final class HandlerDeliveries {
     public record HandlerCounts(String handler, long pending, long retrying, long dead, long done) {
     }
 
-    /** One call to make, as the event writer queues it with the event. */
-    record NewDelivery(long eventId, String handler, String subject) {
+    /** One call to make, as the event writer queues it with the event, or an operator's replay. */
+    public record NewDelivery(long eventId, String handler, String subject) {
     }
+
+    /** Rows per INSERT statement: keeps the bound parameters (5 a row) far below every driver's limit. */
+    private static final int INSERT_ROWS = 500;
 
     private final Dialect dialect;
 
@@ -82,6 +85,21 @@ public final class HandlerDeliveries {
                         + "(event_id, handler, subject, status, attempts, due_at, created_at) "
                         + "VALUES (:event, :handler, :subject, 'pending', 0, :now, :now)")
                 .bind("event", eventId).bind("handler", handler).bind("subject", subject).bind("now", now).execute();
+    }
+
+    /**
+     * Queues calls from an operator's {@code replay}, in the caller's transaction, due at {@code now}: as the
+     * writer's, in statements of at most {@value #INSERT_ROWS} rows. Rows get ids in list order, which is
+     * the order one subject's calls reach a handler.
+     */
+    public void enqueueAll(Handle h, List<NewDelivery> rows, long now) {
+        try {
+            for (int from = 0; from < rows.size(); from += INSERT_ROWS) {
+                enqueue(h.getConnection(), rows.subList(from, Math.min(rows.size(), from + INSERT_ROWS)), now);
+            }
+        } catch (SQLException e) {
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+        }
     }
 
     /**
@@ -220,6 +238,24 @@ public final class HandlerDeliveries {
         return h.createQuery("SELECT DISTINCT event_id FROM aurora_handler_deliveries WHERE event_id IN (<ids>) "
                         + "AND status <> 'done' ORDER BY event_id")
                 .bindList("ids", List.copyOf(eventIds)).mapTo(Long.class).list();
+    }
+
+    /**
+     * Deletes the done deliveries of these events, by id; returns how many. Retention calls it for events it
+     * deletes, which {@link #withUnfinished} found to have no other deliveries, in the same transaction.
+     */
+    public int deleteDoneOf(Handle h, Collection<Long> eventIds) {
+        if (eventIds.isEmpty()) {
+            return 0;
+        }
+        List<Long> ids = h.createQuery("SELECT id FROM aurora_handler_deliveries WHERE event_id IN (<events>) "
+                        + "AND status = 'done' ORDER BY id")
+                .bindList("events", List.copyOf(eventIds)).mapTo(Long.class).list();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return h.createUpdate("DELETE FROM aurora_handler_deliveries WHERE id IN (<ids>) AND status = 'done'")
+                .bindList("ids", ids).execute();
     }
 
     /**
