@@ -90,8 +90,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-            SubscriptionsCommand.class, UnsubscribeCommand.class, SimulateCommand.class, TriggerCommand.class,
-            EventsCommand.class, DeadLettersCommand.class, RetryCommand.class, ReplayCommand.class, PruneCommand.class},
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: "
+                + String.join(", ", spec.subcommands().keySet()) + " (--help describes each)");
     }
 
     /** The version from the jar's manifest. */
