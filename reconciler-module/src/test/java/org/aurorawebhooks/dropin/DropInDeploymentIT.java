@@ -243,7 +243,7 @@ class DropInDeploymentIT {
      * The README's handler, written by the integrator and shipped in the webapp (not in the jar), registered only
      * by the webapp's {@code META-INF/services}: a signed agreement reaches it after the delivery's commit, on a
      * handler thread, and its row in the shop's own table is committed with the "done" mark; an agreement that is
-     * not signed is handled (done) and writes nothing. On PostgreSQL, which the test may read while the webapp
+     * only sent is handled (done) and writes nothing. On PostgreSQL, which the test may read while the webapp
      * writes (on SQLite the test and the webapp would run two copies of the SQLite library on one file).
      */
     @ParameterizedTest
@@ -261,16 +261,16 @@ class DropInDeploymentIT {
         HostWebapp webapp = HostWebapp.assemble(root, params, List.of(ShopOnboarding.class));
         try (Deployment shop = container.deploy(webapp, "/shop", root)) {
             String signedProject = UUID.randomUUID().toString();
-            String pendingProject = UUID.randomUUID().toString();
+            String sentProject = UUID.randomUUID().toString();
             long signed = accepted(get(shop.baseUrl() + "/aurora/webhooks/agreement_status_changed?project_id=" + signedProject
                     + "&agreement_id=" + UUID.randomUUID() + "&status=signed", TOKEN_HEADER, TOKEN));
-            long pending = accepted(get(shop.baseUrl() + "/aurora/webhooks/agreement_status_changed?project_id=" + pendingProject
-                    + "&agreement_id=" + UUID.randomUUID() + "&status=pending", TOKEN_HEADER, TOKEN));
+            long sent = accepted(get(shop.baseUrl() + "/aurora/webhooks/agreement_status_changed?project_id=" + sentProject
+                    + "&agreement_id=" + UUID.randomUUID() + "&status=sent", TOKEN_HEADER, TOKEN));
 
             await("both deliveries done", () -> rows(url, "SELECT event_id FROM aurora_handler_deliveries WHERE status = 'done'")
                     .size() == 2);
             assertEquals(List.of(List.of(String.valueOf(signed), ShopOnboarding.class.getName(), "done", "1"),
-                            List.of(String.valueOf(pending), ShopOnboarding.class.getName(), "done", "1")),
+                            List.of(String.valueOf(sent), ShopOnboarding.class.getName(), "done", "1")),
                     rows(url, "SELECT event_id, handler, status, attempts FROM aurora_handler_deliveries ORDER BY event_id"));
             List<List<String>> onboarding = rows(url, "SELECT project_id, aurora_event_id, thread FROM shop_onboarding");
             assertEquals(1, onboarding.size(), onboarding.toString());
