@@ -27,8 +27,8 @@ import org.w3c.dom.Node;
 
 /**
  * What {@code mvn install} installs as {@code org.aurorawebhooks:aurora-webhooks} (reconciler-module's pom,
- * execution {@code install-drop-in}): {@code aurora-webhooks.jar} and a pom with no parent and no
- * dependencies, so a host app's build gets that one jar. The README's handler code, compiled against that jar
+ * execution {@code install-drop-in}): {@code aurora-webhooks.jar}, a pom with no parent and no dependencies
+ * (so a host app's build gets that one jar), and the sources of the supported API. The README's handler code, compiled against that jar
  * alone (plus the Servlet API the container provides, and JUnit for the README's test), shows that the
  * handler API keeps its names in the jar while what it bundles is relocated, and that the README's examples
  * compile.
@@ -75,6 +75,23 @@ class DropInArtifactIT {
         assertEquals("jar", child(project, "packaging"));
         String version = child(project, "version");
         assertTrue(version.matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), "version filled in: " + version);
+    }
+
+    /** The sources installed with the jar are those of the supported API, for the IDE of a host app's developer. */
+    @Test
+    void installedSourcesAreTheSupportedApiOnly() throws Exception {
+        Path sources = Path.of(System.getProperty("aurora.dropin.sources", "(system property aurora.dropin.sources)"));
+        assertTrue(Files.isRegularFile(sources), "built in the package phase: " + sources);
+        List<String> javaFiles = new ArrayList<>();
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(sources.toFile())) {
+            java.util.Collections.list(jar.entries()).stream().map(java.util.zip.ZipEntry::getName)
+                    .filter(n -> n.endsWith(".java")).sorted().forEach(javaFiles::add);
+        }
+        assertTrue(javaFiles.containsAll(List.of("org/aurorawebhooks/AuroraEvent.java",
+                "org/aurorawebhooks/AuroraEventHandler.java", "org/aurorawebhooks/AuroraHandlers.java",
+                "org/aurorawebhooks/AuroraTransactionalHandler.java")), javaFiles.toString());
+        assertEquals(List.of(), javaFiles.stream().filter(n -> !n.matches("org/aurorawebhooks/[A-Za-z-]+\\.java")).toList(),
+                "nothing but the package org.aurorawebhooks");
     }
 
     private static String readme() throws Exception {
