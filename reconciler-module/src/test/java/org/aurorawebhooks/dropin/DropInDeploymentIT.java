@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.aurorawebhooks.dropin.Container.Deployment;
+import org.aurorawebhooks.dropin.shop.ShopOnboarding;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
 import org.junit.jupiter.api.io.TempDir;
@@ -238,6 +239,81 @@ class DropInDeploymentIT {
         }
     }
 
+    /**
+     * The README's handler, written by the integrator and shipped in the webapp (not in the jar), registered only
+     * by the webapp's {@code META-INF/services}: a signed agreement reaches it after the delivery's commit, on a
+     * handler thread, and its row in the shop's own table is committed with the "done" mark; an agreement that is
+     * only sent is handled (done) and writes nothing. On PostgreSQL, which the test may read while the webapp
+     * writes (on SQLite the test and the webapp would run two copies of the SQLite library on one file).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theWebappsOwnHandlerFromItsServiceFileGetsADeliveryAndCommitsItsRowWithTheDoneMark(Container container)
+            throws Exception {
+        String url = TestDatabases.fresh(Kind.POSTGRESQL).get("aurora.db.url");
+        try (Connection c = TestDatabases.inspect(url); Statement st = c.createStatement()) {
+            // The host's own table, created by the host's own migrations before the webapp starts.
+            st.execute("CREATE TABLE shop_onboarding (project_id VARCHAR(64) PRIMARY KEY, aurora_event_id BIGINT NOT NULL,"
+                    + " thread VARCHAR(200) NOT NULL)");
+        }
+        Map<String, String> params = HostWebapp.sqliteConfig(root);
+        params.put("aurora.db.url", url);
+        HostWebapp webapp = HostWebapp.assemble(root, params, List.of(ShopOnboarding.class));
+        try (Deployment shop = container.deploy(webapp, "/shop", root)) {
+            String signedProject = UUID.randomUUID().toString();
+            String sentProject = UUID.randomUUID().toString();
+            long signed = accepted(get(shop.baseUrl() + "/aurora/webhooks/agreement_status_changed?project_id=" + signedProject
+                    + "&agreement_id=" + UUID.randomUUID() + "&status=signed", TOKEN_HEADER, TOKEN));
+            long sent = accepted(get(shop.baseUrl() + "/aurora/webhooks/agreement_status_changed?project_id=" + sentProject
+                    + "&agreement_id=" + UUID.randomUUID() + "&status=sent", TOKEN_HEADER, TOKEN));
+
+            await("both deliveries done", () -> rows(url, "SELECT event_id FROM aurora_handler_deliveries WHERE status = 'done'")
+                    .size() == 2);
+            assertEquals(List.of(List.of(String.valueOf(signed), ShopOnboarding.class.getName(), "done", "1"),
+                            List.of(String.valueOf(sent), ShopOnboarding.class.getName(), "done", "1")),
+                    rows(url, "SELECT event_id, handler, status, attempts FROM aurora_handler_deliveries ORDER BY event_id"));
+            List<List<String>> onboarding = rows(url, "SELECT project_id, aurora_event_id, thread FROM shop_onboarding");
+            assertEquals(1, onboarding.size(), onboarding.toString());
+            assertEquals(List.of(signedProject, String.valueOf(signed)), onboarding.get(0).subList(0, 2));
+            assertTrue(onboarding.get(0).get(2).startsWith("aurora-handler-"), "ran on " + onboarding.get(0).get(2));
+            // The shop's own page counts what its handler did, from the webapp's side.
+            assertEquals(2, json(get(shop.baseUrl() + "/")).get("handled").asInt());
+        }
+    }
+
+    private static long accepted(HttpResponse<String> response) throws Exception {
+        assertEquals(200, response.statusCode(), response.body());
+        return json(response).get("id").asLong();
+    }
+
+    private static List<List<String>> rows(String jdbcUrl, String sql) {
+        try (Connection c = TestDatabases.inspect(jdbcUrl); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            List<List<String>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** Polls (up to 60 s) until the condition holds. */
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void postgresqlDeliveryGoesThroughTheBundledDriverAndMigrations(Container container) throws Exception {
@@ -269,7 +345,7 @@ class DropInDeploymentIT {
                     versions.add(rs.getString(1));
                 }
             }
-            assertEquals(List.of("1", "2", "3", "4"), versions, "the " + kind + " migrations, found inside the jar");
+            assertEquals(List.of("1", "2", "3", "4", "5"), versions, "the " + kind + " migrations, found inside the jar");
         }
     }
 }

@@ -106,6 +106,25 @@ class DropInJarContentIT {
         return false;
     }
 
+    /**
+     * The handler API a host compiles against keeps its names in the jar (the relocation moves only what we
+     * bundle), and refers to no relocated type: a host's handler never meets {@code org.aurorawebhooks.shaded}.
+     */
+    @Test
+    void handlerApiKeepsItsNamesAndRefersToNoRelocatedType() throws IOException {
+        for (String type : List.of("AuroraEventHandler", "AuroraTransactionalHandler", "AuroraEvent", "AuroraEvent$Builder",
+                "AuroraHandlers")) {
+            String entry = "org/aurorawebhooks/" + type + ".class";
+            assertTrue(entries.contains(entry), entry);
+            byte[] classFile;
+            try (InputStream in = jar.getInputStream(jar.getEntry(entry))) {
+                classFile = in.readAllBytes();
+            }
+            String text = new String(classFile, StandardCharsets.ISO_8859_1);
+            assertFalse(text.contains(SHADED), type + " refers to a relocated type");
+        }
+    }
+
     @Test
     void sqliteKeepsItsPackageBecauseItsNativeCodeIsBoundToIt() {
         assertTrue(entries.contains("org/sqlite/JDBC.class"));

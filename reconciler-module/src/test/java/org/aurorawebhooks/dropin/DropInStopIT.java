@@ -3,6 +3,9 @@ package org.aurorawebhooks.dropin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +29,7 @@ import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
+import org.aurorawebhooks.dropin.shop.ShopLeadCounter;
 import org.aurorawebhooks.simulator.SimulatedAurora;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +37,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Stopping a webapp with the drop-in jar, the lead sync and the reconcile schedule on, while a reconcile
- * pass is running: every thread the library started has ended by the time Tomcat checks (so Tomcat
+ * Stopping a webapp with the drop-in jar, the lead sync, the reconcile schedule and a handler of the webapp's
+ * on, while a reconcile pass is running: every thread the library started (the handler threads included) has ended by the time Tomcat checks (so Tomcat
  * reports no leaked thread), the pass is recorded {@code interrupted}, and the lock is free.
  */
 class DropInStopIT {
@@ -96,6 +100,24 @@ class DropInStopIT {
         throw new AssertionError("timed out waiting for " + what);
     }
 
+    /** The shop's count of handled deliveries, from its own page (see ShopLedger). */
+    private static int handled(String shopPage) {
+        try {
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(shopPage)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new ObjectMapper().readTree(page.body()).get("handled").asInt();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> threadNames() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName).sorted().toList();
+    }
+
     /** On SQLite the schedule keeps its triggers in memory; on PostgreSQL Quartz runs clustered on the database. */
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
@@ -117,7 +139,8 @@ class DropInStopIT {
             params.put("aurora.api.token", aurora.token());
             params.put("aurora.api.requests-per-minute", "60000");
             params.put("aurora.reconciler.cron", "* * * * * ?");
-            HostWebapp webapp = HostWebapp.assemble(root, params);
+            // A handler of the shop's, so that the handler threads are running when the webapp stops.
+            HostWebapp webapp = HostWebapp.assemble(root, params, List.of(ShopLeadCounter.class));
 
             Tomcat tomcat = new Tomcat();
             tomcat.setBaseDir(Files.createDirectories(root.resolve("tomcat")).toString());
@@ -143,6 +166,10 @@ class DropInStopIT {
                                 + connector.getLocalPort() + "/shop/aurora/webhooks/lead_created?lead_id=" + lead + "&source=api"))
                         .header(HostWebapp.TOKEN_HEADER, HostWebapp.TOKEN).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, delivered.statusCode(), delivered.body());
+                String shopPage = "http://127.0.0.1:" + connector.getLocalPort() + "/shop/";
+                await("the shop's handler handling the lead_created", () -> handled(shopPage) == 1);
+                assertTrue(threadNames().stream().anyMatch(n -> n.startsWith("aurora-handler-")),
+                        "handler threads run before the stop: " + threadNames());
                 // Only a reconcile pass lists leads: once it has, and fetched a few more, it is in the middle of its work.
                 await("a reconcile pass listing leads", () -> aurora.listLeadsCalls() > 0);
                 long before = aurora.retrieveLeadCalls();

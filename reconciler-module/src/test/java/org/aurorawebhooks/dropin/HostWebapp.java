@@ -8,6 +8,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.aurorawebhooks.AuroraEventHandler;
+import org.aurorawebhooks.dropin.shop.ShopLeadCounter;
+import org.aurorawebhooks.dropin.shop.ShopLedger;
+import org.aurorawebhooks.dropin.shop.ShopOnboarding;
 import org.aurorawebhooks.dropin.shop.ShopServlet;
 
 /**
@@ -23,6 +27,13 @@ final class HostWebapp {
     static final List<String> HOST_LIBS = List.of("jackson-databind-2.12.7.jar", "jackson-core-2.12.7.jar",
             "jackson-annotations-2.12.7.jar", "jdbi3-core-3.30.0.jar");
     static final String HOST_JACKSON_VERSION = "2.12.7";
+    /**
+     * The shop's own classes, copied into {@code WEB-INF/classes}: nothing outside the webapp can load them
+     * (see {@link ContainerClassLoader}), so its handlers are loaded by the webapp's class loader and bind to the
+     * API inside {@code aurora-webhooks.jar}.
+     */
+    private static final List<Class<?>> SHOP_CLASSES = List.of(ShopServlet.class, ShopLedger.class,
+            ShopOnboarding.class, ShopLeadCounter.class);
 
     private final Path dir;
 
@@ -39,18 +50,36 @@ final class HostWebapp {
         return params;
     }
 
-    /** Assembles the webapp in {@code root/webapp}. */
+    /** Assembles the webapp in {@code root/webapp}, with no handler of its own. */
     static HostWebapp assemble(Path root, Map<String, String> contextParams) throws IOException {
+        return assemble(root, contextParams, List.of());
+    }
+
+    /**
+     * Assembles the webapp in {@code root/webapp}, registering {@code handlers} (classes of the shop, in its
+     * {@code WEB-INF/classes}) the way an integrator does: in its own
+     * {@code WEB-INF/classes/META-INF/services/org.aurorawebhooks.AuroraEventHandler}.
+     */
+    static HostWebapp assemble(Path root, Map<String, String> contextParams,
+                               List<Class<? extends AuroraEventHandler>> handlers) throws IOException {
         Path dir = root.resolve("webapp");
         Path webInf = dir.resolve("WEB-INF");
         Path lib = Files.createDirectories(webInf.resolve("lib"));
         Files.writeString(webInf.resolve("web.xml"), webXml(contextParams));
 
-        String servletClass = ShopServlet.class.getName().replace('.', '/') + ".class";
-        Path classFile = Files.createDirectories(webInf.resolve("classes").resolve(servletClass).getParent())
-                .resolve(ShopServlet.class.getSimpleName() + ".class");
-        try (InputStream in = ShopServlet.class.getClassLoader().getResourceAsStream(servletClass)) {
-            Files.copy(in, classFile);
+        for (Class<?> type : SHOP_CLASSES) {
+            String classFile = type.getName().replace('.', '/') + ".class";
+            Path target = Files.createDirectories(webInf.resolve("classes").resolve(classFile).getParent())
+                    .resolve(type.getSimpleName() + ".class");
+            try (InputStream in = type.getClassLoader().getResourceAsStream(classFile)) {
+                Files.copy(in, target);
+            }
+        }
+        if (!handlers.isEmpty()) {
+            Path services = Files.createDirectories(webInf.resolve("classes/META-INF/services"));
+            StringBuilder lines = new StringBuilder();
+            handlers.forEach(h -> lines.append(h.getName()).append('\n'));
+            Files.writeString(services.resolve(AuroraEventHandler.class.getName()), lines);
         }
 
         Files.copy(dropInJar(), lib.resolve("aurora-webhooks.jar"));

@@ -19,12 +19,14 @@ import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.reconcile.ReconcileRuns;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.store.EventLog;
+import org.aurorawebhooks.store.HandlerDeliveries;
 import org.aurorawebhooks.sync.LeadStore;
 import org.aurorawebhooks.sync.LeadSyncQueue;
 
 /**
  * "Your existing app": a page of its own that shows what the library recorded (the latest webhook
- * deliveries, the synced leads, the leads waiting for a fetch, the reconcile runs), refreshed every
+ * deliveries, the synced leads, the leads waiting for a fetch, what the sample's handler handled, the
+ * reconcile runs), refreshed every
  * few seconds. It reads through the classes that own those tables, never with SQL of its own, and
  * escapes every value it shows (a delivery's attributes are whatever the sender put in the URL).
  */
@@ -97,6 +99,10 @@ public final class SampleHomeServlet extends HttpServlet {
                 List.of("lead", "reason", "attempts", "last error"),
                 () -> rows(new LeadSyncQueue(database, Clock.systemUTC()).waiting(ROWS), w -> cells(w.leadId(),
                         w.reason(), w.attempts(), w.lastError())));
+        table(out, "Handlers (aurora_handler_deliveries): SampleHandler logs signed agreements and counts lead events",
+                List.of("handler", "done", "waiting", "retrying", "dead"),
+                () -> database.jdbi().withHandle(h -> rows(new HandlerDeliveries(database.dialect()).counts(h),
+                        c -> cells(c.handler(), c.done(), c.pending(), c.retrying(), c.dead()))));
         table(out, "Reconcile runs (aurora_reconcile_runs)",
                 List.of("id", "started", "trigger", "outcome", "checked", "created, missed", "changed, missed",
                         "unchanged", "gone", "not found", "failed", "API calls"),

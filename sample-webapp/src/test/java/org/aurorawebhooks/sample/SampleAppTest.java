@@ -85,6 +85,39 @@ class SampleAppTest {
         }
     }
 
+    /**
+     * The sample's handler, registered only by its META-INF/services: a signed agreement and a lead event reach
+     * it, an event it does not accept queues nothing, and the host page counts both deliveries done.
+     */
+    @Test
+    void theSamplesOwnHandlerGetsTheEventsItAcceptsAndThePageCountsThem(@TempDir Path dir) throws Exception {
+        String db = "jdbc:sqlite:" + dir.resolve("sample.db");
+        Settings settings = Settings.load(List.of(ConfigSource.of("test", Map.of("aurora.db.url", db,
+                "aurora.sample.port", "0", "aurora.sample.demo", "false", "aurora.reconciler.cron", "off"))), Map.of());
+        try (SampleApp app = SampleApp.start(settings)) {
+            HttpClient http = HttpClient.newHttpClient();
+            for (String delivery : List.of(
+                    "agreement_status_changed?project_id=P1&agreement_id=A1&status=signed",
+                    "lead_created?lead_id=3fa85f64-5717-4562-b3fc-2c963f66afa6&source=api",
+                    "project_created?project_id=P2")) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                        + "/aurora/webhooks/" + delivery)).header(SampleApp.SAMPLE_HEADER, SampleApp.SAMPLE_TOKEN).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+            }
+            // handler, done, waiting, retrying, dead
+            String row = "<tr><td>" + SampleHandler.class.getName() + "</td><td>2</td><td>0</td><td>0</td><td>0</td></tr>";
+            String page = "";
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (System.nanoTime() < deadline && !page.contains(row)) {
+                Thread.sleep(100);
+                page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertTrue(page.contains(row), page);
+        }
+    }
+
     @Test
     void theHostPageEscapesWhatADeliveryCarries(@TempDir Path dir) throws Exception {
         String db = "jdbc:sqlite:" + dir.resolve("sample.db");

@@ -15,7 +15,7 @@ import org.jdbi.v3.core.Jdbi;
  * but copied into {@code WEB-INF/classes}, next to the host's own, older Jackson and JDBI in
  * {@code WEB-INF/lib}. It answers every request with JSON written by that Jackson, naming the
  * Jackson version and the jar its {@code Jdbi} class came from, so a test can tell whose libraries
- * the host app really gets.
+ * the host app really gets, and how many deliveries the shop's handlers have handled ({@link ShopLedger}).
  */
 public final class ShopServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -26,6 +26,7 @@ public final class ShopServlet extends HttpServlet {
         body.put("shop", req.getMethod() + " " + req.getRequestURI());
         body.put("jackson", PackageVersion.VERSION.toString());
         body.put("jdbi", jarOf(Jdbi.class));
+        body.put("handled", ShopLedger.count());
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
         resp.getWriter().print(new ObjectMapper().writeValueAsString(body));
