@@ -36,6 +36,7 @@ public final class AuroraEvent {
     private final int attempt;
     private final Map<String, String> attributes;
     private final String subject;
+    private final Long repeatOf;
 
     private AuroraEvent(Builder b) {
         this.id = b.id;
@@ -44,6 +45,7 @@ public final class AuroraEvent {
         this.attempt = b.attempt;
         this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(b.attributes));
         this.subject = subjectAttribute(type).map(a -> attributes.get(a.parameter())).orElse(null);
+        this.repeatOf = b.repeatOf;
     }
 
     /** A builder for an event of {@code type}, e.g. {@code lead_created}: id 0, received at the epoch, attempt 1. */
@@ -86,6 +88,16 @@ public final class AuroraEvent {
         return Optional.ofNullable(subject);
     }
 
+    /**
+     * The id of the earlier identical delivery this one repeats (the {@code repeat_of} column: the same event and
+     * attributes within {@code aurora.webhooks.repeat-window}), or empty for a first delivery. A repeat is handed
+     * to handlers like any event, because it can be a real second change (two {@code lead_changed} of one lead
+     * minutes apart look identical); a handler that wants only first deliveries returns early when this is present.
+     */
+    public java.util.OptionalLong repeatOf() {
+        return repeatOf == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(repeatOf);
+    }
+
     /** This event with another attempt number. */
     public AuroraEvent withAttempt(int attempt) {
         Builder b = toBuilder();
@@ -95,6 +107,7 @@ public final class AuroraEvent {
 
     private Builder toBuilder() {
         Builder b = new Builder(type).id(id).receivedAt(receivedAt).attempt(attempt);
+        b.repeatOf = repeatOf;
         attributes.forEach(b::attribute);
         return b;
     }
@@ -106,18 +119,18 @@ public final class AuroraEvent {
     @Override
     public boolean equals(Object o) {
         return o instanceof AuroraEvent e && id == e.id && attempt == e.attempt && type.equals(e.type)
-                && receivedAt.equals(e.receivedAt) && attributes.equals(e.attributes);
+                && receivedAt.equals(e.receivedAt) && attributes.equals(e.attributes) && Objects.equals(repeatOf, e.repeatOf);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, type, receivedAt, attempt, attributes);
+        return Objects.hash(id, type, receivedAt, attempt, attributes, repeatOf);
     }
 
     @Override
     public String toString() {
         return "AuroraEvent[id=" + id + ", type=" + type + ", receivedAt=" + receivedAt + ", attempt=" + attempt
-                + ", attributes=" + attributes + "]";
+                + ", attributes=" + attributes + (repeatOf == null ? "" : ", repeatOf=" + repeatOf) + "]";
     }
 
     /** Builds an {@link AuroraEvent}; fails fast on a value the library would never hand a handler. Not thread-safe. */
@@ -126,6 +139,7 @@ public final class AuroraEvent {
         private long id;
         private Instant receivedAt = Instant.EPOCH;
         private int attempt = 1;
+        private Long repeatOf;
         private final Map<Attribute, String> byAttribute = new java.util.EnumMap<>(Attribute.class);
         private final Map<String, String> attributes = new LinkedHashMap<>();
 
@@ -157,6 +171,12 @@ public final class AuroraEvent {
                 throw new IllegalArgumentException("attempt " + attempt + " is less than 1");
             }
             this.attempt = attempt;
+            return this;
+        }
+
+        /** Marks the event as a repeat of the delivery with id {@code earlierId}. */
+        public Builder repeatOf(long earlierId) {
+            this.repeatOf = earlierId;
             return this;
         }
 

@@ -8,8 +8,9 @@ package org.aurorawebhooks;
  * transaction committed, from the database (pending calls survive restarts and crashes). One handler gets
  * the events of one {@linkplain AuroraEvent#subject() subject} in the order they were received and never
  * two at a time, on any number of nodes sharing the database; events of different subjects run in
- * parallel on {@code aurora.handlers.workers} threads per node. A repeat (an identical delivery within
- * {@code aurora.webhooks.repeat-window}) is not handed over again: its first delivery was.
+ * parallel on {@code aurora.handlers.workers} threads per node. Repeats (an identical delivery within
+ * {@code aurora.webhooks.repeat-window}) are handed over too, with {@link AuroraEvent#repeatOf()} set: two real
+ * changes of a lead minutes apart look identical, so only the handler can tell whether it cares.
  *
  * <p><b>Failure.</b> A call that throws (anything, including an {@link Error} other than a VM error) or
  * runs longer than {@code aurora.handlers.timeout} (the calling thread is then interrupted) is retried after

@@ -297,6 +297,9 @@ public final class HandlerDispatcher implements AutoCloseable {
         AuroraEvent.Builder b = AuroraEvent.builder(recorded.eventType()).id(recorded.id())
                 .receivedAt(recorded.receivedAt()).attempt(attempt);
         recorded.attributes().forEach(b::attribute);
+        if (recorded.repeatOf() != null) {
+            b.repeatOf(recorded.repeatOf());
+        }
         return b.build();
     }
 

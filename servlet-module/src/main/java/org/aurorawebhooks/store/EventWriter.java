@@ -77,8 +77,8 @@ public final class EventWriter implements AutoCloseable {
     }
 
     /**
-     * @param handlers which handlers get a delivery of each recorded event (queued in the event's own
-     *     transaction, except for repeats: their first delivery was queued already), and whom to wake after
+     * @param handlers which handlers get a delivery of each recorded event, repeats included (queued in the
+     *     event's own transaction), and whom to wake after
      */
     public EventWriter(Database database, Duration repeatWindow, Clock clock, HandlerTargets handlers) {
         this(database, repeatWindow, clock, handlers, false);
@@ -287,11 +287,9 @@ public final class EventWriter implements AutoCloseable {
             leadSync.markDue(c, due, clock.millis());
             List<HandlerDeliveries.NewDelivery> calls = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
-                if (repeatOf[i] == null) {
-                    Delivery d = batch.get(i);
-                    for (String handler : handlers.handlersFor(d.eventType())) {
-                        calls.add(new HandlerDeliveries.NewDelivery(ids[i], handler, d.subject()));
-                    }
+                Delivery d = batch.get(i);
+                for (String handler : handlers.handlersFor(d.eventType())) {
+                    calls.add(new HandlerDeliveries.NewDelivery(ids[i], handler, d.subject()));
                 }
             }
             handlerDeliveries.enqueue(c, calls, clock.millis());

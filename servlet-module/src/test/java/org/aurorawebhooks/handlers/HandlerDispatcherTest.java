@@ -1,7 +1,6 @@
 package org.aurorawebhooks.handlers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +43,8 @@ class HandlerDispatcherTest {
 
         @Override
         public void handle(AuroraEvent event) {
-            seen.add(event.type() + "/" + event.subject().orElse("-") + "/" + event.attempt());
+            seen.add(event.type() + "/" + event.subject().orElse("-") + "/" + event.attempt()
+                    + (event.repeatOf().isPresent() ? "/repeat" : ""));
         }
 
         @Override
@@ -67,22 +67,23 @@ class HandlerDispatcherTest {
             writer.write(leadEvent("lead_created", "L1", ""), 10_000);
             writer.write(leadEvent("lead_solar_estimation_job_completed", "L1", "&j"), 10_000);
             writer.write(leadEvent("lead_changed", "L1", ""), 10_000);
-            writer.write(leadEvent("lead_changed", "L1", ""), 10_000); // a repeat: not handed over again
+            writer.write(leadEvent("lead_changed", "L1", ""), 10_000); // a repeat: handed over, marked
             writer.write(leadEvent("lead_converted", "L1", "&p"), 10_000);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (recording.seen.size() < 3 && System.nanoTime() < deadline) {
+            while (recording.seen.size() < 4 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertEquals(List.of("lead_created/L1/1", "lead_changed/L1/1", "lead_converted/L1/1"), recording.seen);
+            assertEquals(List.of("lead_created/L1/1", "lead_changed/L1/1", "lead_changed/L1/1/repeat", "lead_converted/L1/1"),
+                    recording.seen);
             HandlerDeliveries table = new HandlerDeliveries(db.dialect());
             List<HandlerDeliveries.HandlerCounts> counts = db.jdbi().withHandle(table::counts);
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (counts.get(0).done() < 3 && System.nanoTime() < deadline) {
+            while (counts.get(0).done() < 4 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
                 counts = db.jdbi().withHandle(table::counts);
             }
-            assertEquals(List.of(new HandlerDeliveries.HandlerCounts(recording.name(), 0, 0, 0, 3)), counts);
-            assertTrue(recording.seen.size() == 3);
+            assertEquals(List.of(new HandlerDeliveries.HandlerCounts(recording.name(), 0, 0, 0, 4)), counts);
+            assertEquals(4, recording.seen.size());
         }
     }
 }
