@@ -73,6 +73,11 @@ public enum Dialect {
         }
 
         @Override
+        boolean bindsArrays() {
+            return true;
+        }
+
+        @Override
         public Optional<String> quartzDelegate() {
             return Optional.of("org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         }
@@ -211,6 +216,16 @@ public enum Dialect {
      */
     boolean insertReturning(DatabaseMetaData server) throws SQLException {
         return hasReturning();
+    }
+
+    /**
+     * Whether a statement can take a column of values as one array parameter ({@code unnest}), and a
+     * sequence value can be drawn in a query. Then the event writer stores a batch, whatever its size,
+     * with one statement text that the server prepares once, in one round trip: PostgreSQL re-parses
+     * and re-plans a multi-row {@code VALUES} for every new number of rows.
+     */
+    boolean bindsArrays() {
+        return false;
     }
 
     /** The clause that makes concurrent claimers skip each other's rows instead of waiting. */
