@@ -51,6 +51,11 @@ public enum Dialect {
         public String forUpdateSkipLocked() {
             return ""; // SQLite serializes writers: a single UPDATE is already exclusive
         }
+
+        @Override
+        boolean beginsTransactionAtCommit() {
+            return true;
+        }
     },
     /** Timestamps as {@code TIMESTAMPTZ}. */
     POSTGRESQL("postgresql", "org.postgresql.Driver") {
@@ -225,6 +230,15 @@ public enum Dialect {
      * and re-plans a multi-row {@code VALUES} for every new number of rows.
      */
     boolean bindsArrays() {
+        return false;
+    }
+
+    /**
+     * Whether the driver, with autocommit off, begins the next transaction as soon as one commits: then a
+     * writer must switch autocommit back on after each commit, or it holds the database's write lock while
+     * it waits for the next batch (SQLite's driver does this).
+     */
+    boolean beginsTransactionAtCommit() {
         return false;
     }
 

@@ -209,20 +209,30 @@ public final class EventWriter implements AutoCloseable {
                     }
                 }
                 try {
-                    // Open the transaction per batch and close it after: SQLite's driver would otherwise begin
-                    // the next transaction right after commit and hold the write lock between batches.
+                    // A no-op when the previous batch left it off (a round trip each way on MariaDB).
                     connection.setAutoCommit(false);
                     List<Stored> stored = store(connection, deliveries);
                     connection.commit();
-                    connection.setAutoCommit(true);
+                    endTransactions(connection);
                     return stored;
                 } catch (SQLException e) {
                     if (attempt >= 3 || !isDeadlock(e)) {
                         throw e;
                     }
                     connection.rollback();
-                    connection.setAutoCommit(true);
+                    endTransactions(connection);
                 }
+            }
+        }
+
+        /**
+         * Where the driver begins the next transaction at commit (SQLite: it would hold the write lock
+         * between batches), back to autocommit; elsewhere the connection stays in a transaction mode, the
+         * next statement opens the next transaction, and nothing holds a lock meanwhile.
+         */
+        private void endTransactions(Connection connection) throws SQLException {
+            if (database.dialect().beginsTransactionAtCommit()) {
+                connection.setAutoCommit(true);
             }
         }
 
