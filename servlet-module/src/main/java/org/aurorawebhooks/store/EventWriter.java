@@ -44,11 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class EventWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
     private static final int MAX_BATCH = 512;
-    /**
-     * Writer threads on a database server. Each has its own connection, so one batch's commit (a disk
-     * flush on the server) overlaps the next batch's statements; SQLite has one writer at a time anyway.
-     */
-    private static final int LANES = 2;
     /** After a failed commit, deliveries are refused at once for this long instead of queueing behind the outage. */
     private static final long BACKOFF_MILLIS = 1_000;
 
@@ -86,7 +81,7 @@ public final class EventWriter implements AutoCloseable {
         this.repeatWindow = repeatWindow;
         this.clock = clock;
         this.leadSync = new LeadSyncTable(database.dialect());
-        int count = database.dialect() == Dialect.SQLITE ? 1 : LANES;
+        int count = database.dialect().writerLanes();
         ThreadFactory threads = DaemonThreads.named("webhooks-writer");
         for (int i = 0; i < count; i++) {
             lanes.add(new Lane(threads));
