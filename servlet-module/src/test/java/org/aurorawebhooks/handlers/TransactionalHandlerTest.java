@@ -1,0 +1,73 @@
+package org.aurorawebhooks.handlers;
+
+import static org.aurorawebhooks.handlers.HandlerTests.await;
+import static org.aurorawebhooks.handlers.HandlerTests.leadEvent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.aurorawebhooks.AuroraEvent;
+import org.aurorawebhooks.AuroraTransactionalHandler;
+import org.aurorawebhooks.store.Database;
+import org.aurorawebhooks.store.EventWriter;
+import org.aurorawebhooks.testing.TestDatabases;
+import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The exactly-once variant: the handler's own rows commit with the done mark, or roll back with a failed attempt. */
+class TransactionalHandlerTest {
+    /** Writes one row per call into its own table; fails after writing on the first attempt of the events it is told to. */
+    static final class Projects implements AuroraTransactionalHandler {
+        final java.util.Set<Long> failFirst = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void handle(AuroraEvent event, Connection connection) throws Exception {
+            try (PreparedStatement st = connection.prepareStatement("INSERT INTO crm_effects (event_id, attempt) VALUES (?, ?)")) {
+                st.setLong(1, event.id());
+                st.setInt(2, event.attempt());
+                st.executeUpdate();
+            }
+            if (event.attempt() == 1 && failFirst.contains(event.id())) {
+                throw new IllegalStateException("the CRM rejected event " + event.id() + " after the row was written");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void itsRowsCommitWithTheDoneMarkAndRollBackWithAFailedAttemptOneRowPerEvent(Kind kind) throws Exception {
+        HandlerRegistry registry = new HandlerRegistry();
+        Projects handler = new Projects();
+        registry.add(handler, "test");
+        try (Database db = HandlerTests.open(TestDatabases.fresh(kind));
+             HandlerDispatcher dispatcher = new HandlerDispatcher(db, registry, 3, List.of(Duration.ofMillis(100)),
+                     Duration.ofSeconds(30), Clock.systemUTC());
+             EventWriter writer = new EventWriter(db, Duration.ofMinutes(5), Clock.systemUTC(), registry)) {
+            db.jdbi().useHandle(h -> h.execute("CREATE TABLE crm_effects (event_id BIGINT PRIMARY KEY, attempt INTEGER NOT NULL)"));
+            Map<Long, Integer> expected = new TreeMap<>();
+            for (int i = 0; i < 8; i++) {
+                long id = writer.write(leadEvent("lead_changed", "L" + (i % 3), "&n=" + i), 10_000).id();
+                if (i % 2 == 1) {
+                    handler.failFirst.add(id);
+                }
+                expected.put(id, i % 2 == 1 ? 2 : 1);
+            }
+            dispatcher.start();
+            await(() -> HandlerTests.allFinished(db, 8), "every delivery finished");
+            Map<Long, Integer> effects = new TreeMap<>();
+            db.jdbi().useHandle(h -> h.createQuery("SELECT event_id, attempt FROM crm_effects")
+                    .map((rs, ctx) -> effects.put(rs.getLong(1), rs.getInt(2))).list());
+            assertEquals(expected, effects, "one row per event: the failed attempts' rows were rolled back");
+            for (HandlerTests.Row row : HandlerTests.rows(db)) {
+                assertEquals("done", row.status());
+                assertEquals((int) expected.get(row.eventId()), row.attempts());
+            }
+        }
+    }
+}
