@@ -34,14 +34,18 @@ class HandlerOrderTest {
              HandlerDispatcher dispatcher = new HandlerDispatcher(db, registry, 4, List.of(Duration.ofSeconds(1)),
                      Duration.ofSeconds(30), Clock.systemUTC());
              EventWriter writer = new EventWriter(db, Duration.ofMinutes(5), Clock.systemUTC(), registry)) {
-            for (int i = 0; i < EVENTS_PER_SUBJECT; i++) {
-                if (i == EVENTS_PER_SUBJECT / 2) {
-                    dispatcher.start(); // half queued before: several heads due at once; half while it runs
+            // Half queued before the dispatcher starts, a subject's events next to each other: a claim that took
+            // more than a subject's head would take several of one subject at once.
+            for (int s = 0; s < SUBJECTS; s++) {
+                for (int i = 0; i < EVENTS_PER_SUBJECT / 2; i++) {
+                    write(writer, recorded, "L" + s, i);
                 }
+            }
+            dispatcher.start();
+            // The other half while it runs, subjects interleaved.
+            for (int i = EVENTS_PER_SUBJECT / 2; i < EVENTS_PER_SUBJECT; i++) {
                 for (int s = 0; s < SUBJECTS; s++) {
-                    String lead = "L" + s;
-                    long id = writer.write(leadEvent("lead_changed", lead, "&n=" + i), 10_000).id();
-                    recorded.computeIfAbsent(lead, k -> new ArrayList<>()).add(id);
+                    write(writer, recorded, "L" + s, i);
                 }
             }
             await(() -> tracker.total() == SUBJECTS * EVENTS_PER_SUBJECT, "every event handled");
@@ -51,5 +55,10 @@ class HandlerOrderTest {
             assertTrue(HandlerTests.rows(db).stream().allMatch(r -> r.status().equals("done") && r.attempts() == 1));
             assertTrue(tracker.maxInFlight.get() > 1, "different subjects never ran in parallel");
         }
+    }
+
+    private static void write(EventWriter writer, Map<String, List<Long>> recorded, String lead, int n) {
+        long id = writer.write(leadEvent("lead_changed", lead, "&n=" + n), 10_000).id();
+        recorded.computeIfAbsent(lead, k -> new ArrayList<>()).add(id);
     }
 }

@@ -42,8 +42,10 @@ class TwoNodesTest {
                      Duration.ofSeconds(30), Clock.systemUTC());
              HandlerDispatcher dispatcher2 = new HandlerDispatcher(db2, node2, 3, List.of(Duration.ofSeconds(1)),
                      Duration.ofSeconds(30), Clock.systemUTC())) {
-            for (int i = 0; i < EVENTS_PER_SUBJECT; i++) {
-                for (int s = 0; s < SUBJECTS; s++) {
+            // A subject's events next to each other in the queue: a claim taking more than a subject's head
+            // would take several of one subject at once.
+            for (int s = 0; s < SUBJECTS; s++) {
+                for (int i = 0; i < EVENTS_PER_SUBJECT; i++) {
                     String lead = "L" + s;
                     recorded.computeIfAbsent(lead, k -> new ArrayList<>())
                             .add(writer.write(leadEvent("lead_changed", lead, "&n=" + i), 10_000).id());
