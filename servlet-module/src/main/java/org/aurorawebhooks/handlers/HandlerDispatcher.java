@@ -52,6 +52,8 @@ public final class HandlerDispatcher implements AutoCloseable {
     static final Duration POLL = Duration.ofSeconds(1);
     /** How long a claim outlives the call's timeout: time to record the outcome. */
     static final Duration CLAIM_GRACE = Duration.ofSeconds(30);
+    /** While an outcome cannot be written, it is tried again this often (until the claim expires). */
+    private static final Duration OUTCOME_RETRY = Duration.ofMillis(500);
     /** After a database error, the poller waits this long before claiming again. */
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(5);
     /** How long close() waits for calls in progress before interrupting them. */
@@ -151,6 +153,10 @@ public final class HandlerDispatcher implements AutoCloseable {
         }
     }
 
+    /** A claim's token and when it expires (epoch ms, on {@link #clock}). */
+    private record Lease(String token, long expires) {
+    }
+
     /** What one claim took: the deliveries and their events, read in the claim's transaction. */
     private record Batch(List<Claimed> claimed, Map<Long, EventLog.RecordedEvent> events) {
     }
@@ -173,12 +179,13 @@ public final class HandlerDispatcher implements AutoCloseable {
             }
             return new Batch(claimed, byId);
         });
+        Lease lease = new Lease(token, expires);
         for (Claimed c : batch.claimed()) {
             freeWorkers.acquireUninterruptibly(); // never blocks: only this thread takes permits, at most as many as were free
             try {
                 pool.execute(() -> {
                     try {
-                        call(c, token, batch.events().get(c.eventId()));
+                        call(c, lease, batch.events().get(c.eventId()));
                     } finally {
                         freeWorkers.release();
                         wake();
@@ -186,7 +193,7 @@ public final class HandlerDispatcher implements AutoCloseable {
                 });
             } catch (RejectedExecutionException stopping) {
                 freeWorkers.release();
-                giveBack(c, token);
+                giveBack(c, lease);
             }
         }
         return batch.claimed().size();
@@ -236,24 +243,24 @@ public final class HandlerDispatcher implements AutoCloseable {
     }
 
     /** One attempt of one delivery, on a worker thread. */
-    private void call(Claimed c, String token, EventLog.RecordedEvent recorded) {
+    private void call(Claimed c, Lease lease, EventLog.RecordedEvent recorded) {
         if (!running) {
-            giveBack(c, token);
+            giveBack(c, lease);
             return;
         }
         AuroraEventHandler handler = registry.byName(c.handler()).orElse(null);
         if (handler == null) {
-            giveBack(c, token); // cannot happen: only registered names are claimed
+            giveBack(c, lease); // cannot happen: only registered names are claimed
             return;
         }
         if (c.attempts() >= schedule.attempts()) {
             // Its last attempt never reported back (see HandlerDeliveries.claim): it is dead, not called again.
-            finish(c, token, c.attempts(), c.lastError(), true);
+            finish(c, lease, c.attempts(), c.lastError(), true);
             return;
         }
         int attempt = c.attempts() + 1;
         if (recorded == null) {
-            finish(c, token, attempt, "event " + c.eventId() + " no longer exists (pruned by aurora.retention.events?)", true);
+            finish(c, lease, attempt, "event " + c.eventId() + " no longer exists (pruned by aurora.retention.events?)", true);
             return;
         }
         AuroraEvent event = toEvent(recorded, attempt);
@@ -272,7 +279,7 @@ public final class HandlerDispatcher implements AutoCloseable {
                     if (watch.timedOut()) {
                         throw new InterruptedException("timed out"); // rolls its work back
                     }
-                    if (!deliveries.complete(h, c.id(), token, attempt, clock.millis())) {
+                    if (!deliveries.complete(h, c.id(), lease.token(), attempt, clock.millis())) {
                         h.rollback();
                         return false;
                     }
@@ -299,12 +306,12 @@ public final class HandlerDispatcher implements AutoCloseable {
             return;
         }
         if (timedOut) {
-            finish(c, token, attempt, "timed out after " + timeout + " (aurora.handlers.timeout); interrupted",
+            finish(c, lease, attempt, "timed out after " + timeout + " (aurora.handlers.timeout); interrupted",
                     schedule.isLast(attempt));
         } else if (thrown != null) {
-            finish(c, token, attempt, describe(thrown), schedule.isLast(attempt));
+            finish(c, lease, attempt, describe(thrown), schedule.isLast(attempt));
         } else {
-            complete(c, token, attempt);
+            complete(c, lease, attempt);
         }
     }
 
@@ -317,9 +324,9 @@ public final class HandlerDispatcher implements AutoCloseable {
         }
     }
 
-    private void complete(Claimed c, String token, int attempt) {
+    private void complete(Claimed c, Lease lease, int attempt) {
         try {
-            boolean ours = database.jdbi().inTransaction(h -> deliveries.complete(h, c.id(), token, attempt, clock.millis()));
+            boolean ours = persist(lease, h -> deliveries.complete(h, c.id(), lease.token(), attempt, clock.millis()));
             if (!ours) {
                 log.warn("aurora-webhooks: handler {} finished delivery {} after its claim was lost; it may run again",
                         c.handler(), c.id());
@@ -331,11 +338,11 @@ public final class HandlerDispatcher implements AutoCloseable {
     }
 
     /** Records a failed attempt: a retry on the schedule, or a dead letter when {@code last}. */
-    private void finish(Claimed c, String token, int attempt, String error, boolean last) {
+    private void finish(Claimed c, Lease lease, int attempt, String error, boolean last) {
         try {
             long now = clock.millis();
             if (last) {
-                if (!database.jdbi().inTransaction(h -> deliveries.bury(h, c.id(), token, attempt, error, now))) {
+                if (!persist(lease, h -> deliveries.bury(h, c.id(), lease.token(), attempt, error, now))) {
                     lost(c, error);
                     return;
                 }
@@ -343,8 +350,8 @@ public final class HandlerDispatcher implements AutoCloseable {
                         + "it is a dead letter now", c.handler(), c.id(), c.eventId(), attempt, error);
             } else {
                 Duration wait = schedule.waitAfter(attempt);
-                if (!database.jdbi().inTransaction(h ->
-                        deliveries.retryLater(h, c.id(), token, attempt, error, now + wait.toMillis()))) {
+                if (!persist(lease, h ->
+                        deliveries.retryLater(h, c.id(), lease.token(), attempt, error, now + wait.toMillis()))) {
                     lost(c, error);
                     return;
                 }
@@ -357,15 +364,40 @@ public final class HandlerDispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes an outcome, again every {@link #OUTCOME_RETRY} while it fails (the database unreachable) and the
+     * claim lasts: an outcome lost to a short outage would otherwise have the call made again once the claim
+     * expires, counted as a failed attempt. Gives up when the claim is about to expire or the dispatcher closes.
+     */
+    private boolean persist(Lease lease, org.jdbi.v3.core.HandleCallback<Boolean, RuntimeException> write) {
+        while (true) {
+            try {
+                return database.jdbi().inTransaction(write);
+            } catch (RuntimeException e) {
+                if (!running || clock.millis() + OUTCOME_RETRY.toMillis() >= lease.expires()) {
+                    throw e;
+                }
+                log.debug("aurora-webhooks: could not record a handler's outcome ({}); trying again in {}", e.getMessage(),
+                        OUTCOME_RETRY);
+                try {
+                    Thread.sleep(OUTCOME_RETRY.toMillis());
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** A failure reported after the claim expired: whoever took the delivery over records its outcome. */
     private static void lost(Claimed c, String error) {
         log.warn("aurora-webhooks: handler {} failed delivery {} ({}) after its claim was lost; the failure is not "
                 + "recorded, the call that took the delivery over decides", c.handler(), c.id(), error);
     }
 
-    private void giveBack(Claimed c, String token) {
+    private void giveBack(Claimed c, Lease lease) {
         try {
-            database.jdbi().useTransaction(h -> deliveries.giveBack(h, c.id(), token));
+            database.jdbi().useTransaction(h -> deliveries.giveBack(h, c.id(), lease.token()));
         } catch (RuntimeException e) {
             log.debug("aurora-webhooks: could not give back delivery {}; its claim expires instead", c.id(), e);
         }

@@ -70,4 +70,64 @@ class TransactionalHandlerTest {
             }
         }
     }
+
+    /** Writes its row, then updates a row the test keeps locked: blocked in SQL until the lock goes. */
+    static final class Blocked implements AuroraTransactionalHandler {
+        final List<Integer> attempts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+        @Override
+        public void handle(AuroraEvent event, Connection connection) throws Exception {
+            attempts.add(event.attempt());
+            try (PreparedStatement st = connection.prepareStatement("INSERT INTO crm_effects (event_id, attempt) VALUES (?, ?)")) {
+                st.setLong(1, event.id());
+                st.setInt(2, event.attempt());
+                st.executeUpdate();
+            }
+            try (PreparedStatement st = connection.prepareStatement("UPDATE crm_counter SET calls = calls + 1 WHERE id = 1")) {
+                st.executeUpdate();
+            }
+        }
+    }
+
+    /** A JDBC call blocked on a lock ignores the interrupt: the timeout aborts the connection instead. */
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"POSTGRESQL", "MARIADB"})
+    void aCallBlockedInSqlPastTheTimeoutHasItsConnectionAbortedItsWorkRolledBackAndIsRetried(Kind kind) throws Exception {
+        HandlerRegistry registry = new HandlerRegistry();
+        Blocked handler = new Blocked();
+        registry.add(handler, "test");
+        try (Database db = HandlerTests.open(TestDatabases.fresh(kind));
+             HandlerDispatcher dispatcher = new HandlerDispatcher(db, registry, 2, List.of(Duration.ofMillis(100)),
+                     Duration.ofMillis(500), Clock.systemUTC());
+             EventWriter writer = new EventWriter(db, Duration.ofMinutes(5), Clock.systemUTC(), registry)) {
+            db.jdbi().useHandle(h -> {
+                h.execute("CREATE TABLE crm_effects (event_id BIGINT PRIMARY KEY, attempt INTEGER NOT NULL)");
+                h.execute("CREATE TABLE crm_counter (id INTEGER PRIMARY KEY, calls INTEGER NOT NULL)");
+                h.execute("INSERT INTO crm_counter (id, calls) VALUES (1, 0)");
+            });
+            long id;
+            try (org.jdbi.v3.core.Handle lock = db.jdbi().open()) {
+                lock.begin();
+                lock.execute("UPDATE crm_counter SET calls = 100 WHERE id = 1");
+                id = writer.write(leadEvent("lead_changed", "L1", ""), 10_000).id();
+                dispatcher.start();
+                await(() -> {
+                    HandlerTests.Row row = HandlerTests.rowOf(db, id);
+                    return row.attempts() == 1 && row.claimedBy() == null;
+                }, "the blocked attempt recorded as failed");
+                assertEquals("timed out after PT0.5S (aurora.handlers.timeout); interrupted",
+                        HandlerTests.rowOf(db, id).lastError());
+                lock.rollback();
+            }
+            await(() -> HandlerTests.allFinished(db, 1), "the retry done");
+            assertEquals("done", HandlerTests.rowOf(db, id).status());
+            assertEquals(List.of(1, 2), handler.attempts);
+            Map<Long, Integer> effects = new TreeMap<>();
+            db.jdbi().useHandle(h -> h.createQuery("SELECT event_id, attempt FROM crm_effects")
+                    .map((rs, ctx) -> effects.put(rs.getLong(1), rs.getInt(2))).list());
+            assertEquals(Map.of(id, 2), effects, "the aborted attempt's row rolled back");
+            assertEquals(1, (int) db.jdbi().withHandle(h -> h.createQuery("SELECT calls FROM crm_counter")
+                    .mapTo(Integer.class).one()));
+        }
+    }
 }
