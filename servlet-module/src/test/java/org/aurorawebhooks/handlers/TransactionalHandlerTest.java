@@ -130,4 +130,58 @@ class TransactionalHandlerTest {
                     .mapTo(Integer.class).one()));
         }
     }
+
+    /** Its first call writes its row, then waits for the test; later calls write theirs and return. */
+    static final class Overtaken implements AuroraTransactionalHandler {
+        final java.util.concurrent.CountDownLatch firstWrote = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public void handle(AuroraEvent event, Connection connection) throws Exception {
+            try (PreparedStatement st = connection.prepareStatement("INSERT INTO crm_effects (event_id, attempt) VALUES (?, ?)")) {
+                st.setLong(1, event.id());
+                st.setInt(2, event.attempt());
+                st.executeUpdate();
+            }
+            if (event.attempt() == 1) {
+                firstWrote.countDown();
+                release.await();
+            }
+        }
+    }
+
+    /** A call whose claim expired and was taken over must not commit its work when it finally returns. */
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"POSTGRESQL", "MARIADB"})
+    void aCallWhoseClaimWasTakenOverRollsItsWorkBack(Kind kind) throws Exception {
+        HandlerRegistry registry = new HandlerRegistry();
+        Overtaken handler = new Overtaken();
+        registry.add(handler, "test");
+        org.aurorawebhooks.testing.SettableClock clock = new org.aurorawebhooks.testing.SettableClock(
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        Duration timeout = Duration.ofSeconds(30);
+        Duration grace = Duration.ofSeconds(5);
+        try (Database db = HandlerTests.open(TestDatabases.fresh(kind));
+             EventWriter writer = new EventWriter(db, Duration.ofMinutes(5), clock, registry)) {
+            db.jdbi().useHandle(h -> h.execute("CREATE TABLE crm_effects (event_id BIGINT NOT NULL, attempt INTEGER NOT NULL, "
+                    + "PRIMARY KEY (event_id, attempt))"));
+            long id;
+            try (HandlerDispatcher dispatcher = new HandlerDispatcher(db, registry, 2, List.of(Duration.ofSeconds(1)),
+                    timeout, grace, clock)) {
+                id = writer.write(leadEvent("lead_changed", "L1", ""), 10_000).id();
+                dispatcher.start();
+                handler.firstWrote.await();
+                clock.advance(timeout.plus(grace).plusMillis(1)); // the first call's claim expires (its watchdog runs on real time)
+                dispatcher.wake();
+                await(() -> HandlerTests.rowOf(db, id).status().equals("done"), "taken over and done");
+                handler.release.countDown();
+            } // close() waits for the first call to return and roll back
+            HandlerTests.Row row = HandlerTests.rowOf(db, id);
+            assertEquals(2, row.attempts());
+            List<String> effects = db.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT event_id, attempt FROM crm_effects ORDER BY event_id, attempt")
+                    .map((rs, ctx) -> rs.getLong(1) + "#" + rs.getInt(2)).list());
+            assertEquals(List.of(id + "#2"), effects, "only the call that held the claim committed its work");
+        }
+    }
 }
