@@ -254,8 +254,10 @@ public final class HandlerDispatcher implements AutoCloseable {
             return;
         }
         if (c.attempts() >= schedule.attempts()) {
-            // Its last attempt never reported back (see HandlerDeliveries.claim): it is dead, not called again.
-            finish(c, lease, c.attempts(), c.lastError(), true);
+            // Its last attempt never reported back (see HandlerDeliveries.claim), or the schedule was shortened
+            // since: it is dead, not called again.
+            finish(c, lease, c.attempts(), c.lastError() != null ? c.lastError()
+                    : "out of attempts: aurora.handlers.retry-schedule allows " + schedule.attempts(), true);
             return;
         }
         int attempt = c.attempts() + 1;
