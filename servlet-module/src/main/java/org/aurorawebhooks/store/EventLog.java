@@ -261,9 +261,17 @@ public final class EventLog {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM aurora_webhook_events WHERE id IN (<ids>) ORDER BY id")
+        return database.jdbi().withHandle(h -> byIds(h, ids));
+    }
+
+    /** The events with these ids, on the caller's handle (the dispatcher reads them in its claim's transaction). */
+    public List<RecordedEvent> byIds(Handle h, java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return h.createQuery("SELECT * FROM aurora_webhook_events WHERE id IN (<ids>) ORDER BY id")
                 .bindList("ids", List.copyOf(ids))
-                .map((rs, ctx) -> recorded(rs)).list());
+                .map((rs, ctx) -> recorded(rs)).list();
     }
 
     private RecordedEvent recorded(java.sql.ResultSet rs) throws SQLException {
