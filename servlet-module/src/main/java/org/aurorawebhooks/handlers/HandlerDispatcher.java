@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * {@code LISTEN/NOTIFY}: the same code on every database, no connection held open per node, and work from
  * another node waits at most a second.
  *
- * <p>A claim lasts the call's timeout plus {@link #CLAIM_GRACE}; a node that dies mid-call leaves a claim
+ * <p>A claim lasts the call's timeout plus a {@linkplain #claimGrace grace}; a node that dies mid-call leaves a claim
  * that another node takes over once it expires. A call longer than {@code aurora.handlers.timeout} is
  * interrupted (and a transactional handler's connection aborted) and counts as a failed attempt. A claim
  * that expired without an outcome (the node died, the database was gone when the outcome was written, or the
@@ -50,8 +50,13 @@ public final class HandlerDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HandlerDispatcher.class);
     /** The longest a delivery queued by another node (or a retry coming due) waits to be noticed. */
     static final Duration POLL = Duration.ofSeconds(1);
-    /** How long a claim outlives the call's timeout: time to record the outcome. */
+    /**
+     * How long a claim outlives the call's timeout, at most: time to record the outcome (retried through a short
+     * database outage). With a short timeout the grace is as long as the timeout, but never under
+     * {@link #MIN_CLAIM_GRACE}, so that a node killed mid-call does not hold a quick handler's subject for 30 s.
+     */
     static final Duration CLAIM_GRACE = Duration.ofSeconds(30);
+    static final Duration MIN_CLAIM_GRACE = Duration.ofSeconds(5);
     /** While an outcome cannot be written, it is tried again this often (until the claim expires). */
     private static final Duration OUTCOME_RETRY = Duration.ofMillis(500);
     /** After a database error, the poller waits this long before claiming again. */
@@ -90,7 +95,13 @@ public final class HandlerDispatcher implements AutoCloseable {
      */
     public HandlerDispatcher(Database database, HandlerRegistry registry, int workers, List<Duration> retrySchedule,
                              Duration timeout, Clock clock) {
-        this(database, registry, workers, retrySchedule, timeout, CLAIM_GRACE, clock);
+        this(database, registry, workers, retrySchedule, timeout, claimGrace(timeout), clock);
+    }
+
+    /** The grace for a timeout: the timeout itself, within [{@link #MIN_CLAIM_GRACE}, {@link #CLAIM_GRACE}]. */
+    static Duration claimGrace(Duration timeout) {
+        Duration grace = timeout.compareTo(CLAIM_GRACE) > 0 ? CLAIM_GRACE : timeout;
+        return grace.compareTo(MIN_CLAIM_GRACE) < 0 ? MIN_CLAIM_GRACE : grace;
     }
 
     /** @param claimGrace how long a claim outlives the timeout ({@link #CLAIM_GRACE}; shorter in tests) */
