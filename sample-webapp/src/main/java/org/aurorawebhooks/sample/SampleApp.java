@@ -2,15 +2,14 @@ package org.aurorawebhooks.sample;
 
 import jakarta.servlet.DispatcherType;
 import java.net.BindException;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.aurorawebhooks.AuroraHandlers;
 import org.aurorawebhooks.AuroraWebhookFilter;
 import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.api.RateBudget;
@@ -31,15 +30,14 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * The sample host app: an embedded Jetty 12 with a page of its own and aurora-webhooks in front of it,
  * on SQLite. In demo mode (the default without an API token) it also runs a simulated Aurora in-process,
- * subscribes it to this app for all 26 events, and drives a stream of new and changed leads (and now and
- * then another event) with a fifth of the webhooks dropped, so the lead sync and the once-a-minute
- * reconcile can be watched catching up.
+ * subscribes it to this app for all 26 events, and tells {@link DemoStories} through them, with a fifth of
+ * the lead webhooks dropped, so the lead sync and the once-a-minute reconcile can be watched catching up;
+ * the {@link DemoCrmHandler} fails now and then, so retries and dead letters can be watched too.
  */
 public final class SampleApp implements AutoCloseable {
     static final String DEFAULT_DB_URL = "jdbc:sqlite:aurora-sample.db";
     static final String SAMPLE_HEADER = "X-Aurora-Token";
     static final String SAMPLE_TOKEN = "sample-token";
-    private static final double DEMO_DROP_SHARE = 0.2;
 
     private final Server server;
     private final SimulatedAurora aurora;
@@ -131,9 +129,12 @@ public final class SampleApp implements AutoCloseable {
             params.put(Key.API_TENANT_ID.key(), aurora.tenantId());
             params.put(Key.API_TOKEN.key(), aurora.token());
             params.put(Key.API_REQUESTS_PER_MINUTE.key(), "600");
-            if ("built-in default".equals(settings.sourceOf(Key.RECONCILER_CRON))) {
-                params.put(Key.RECONCILER_CRON.key(), "0 * * * * ?");
-            }
+            // The demo's pace, unless configured otherwise: a reconcile every minute, looking back over the
+            // last minutes only (each pass re-fetches every lead touched in its window), and a handler's
+            // failed delivery retried after 2 s and 5 s, then dead.
+            demoDefault(settings, params, Key.RECONCILER_CRON, "0 * * * * ?");
+            demoDefault(settings, params, Key.RECONCILER_LOOKBACK, "PT5M");
+            demoDefault(settings, params, Key.HANDLERS_RETRY_SCHEDULE, "PT2S,PT5S");
         }
 
         Server server = new Server();
@@ -152,6 +153,9 @@ public final class SampleApp implements AutoCloseable {
         filter.setInitParameters(params);
         context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
         server.setHandler(context);
+        if (aurora != null) {
+            AuroraHandlers.register(context.getServletContext(), new DemoCrmHandler());
+        }
         int port;
         ScheduledExecutorService demo = null;
         try {
@@ -170,6 +174,12 @@ public final class SampleApp implements AutoCloseable {
         SampleApp app = new SampleApp(server, aurora, demo, port);
         app.printWelcome(params, credential);
         return app;
+    }
+
+    private static void demoDefault(Settings settings, Map<String, String> params, Key key, String value) {
+        if ("built-in default".equals(settings.sourceOf(key))) {
+            params.put(key.key(), value);
+        }
     }
 
     /** The one line for a failure the user can act on; anything else as it is, with its stack trace. */
@@ -200,45 +210,31 @@ public final class SampleApp implements AutoCloseable {
 
     /**
      * Subscribes the simulator to all 26 events, each with Aurora's suggested template under the
-     * configured {@code aurora.webhooks.path}, and starts the stream: mostly new and changed leads, now
-     * and then another event of the catalogue, a fifth of them dropped on the way.
+     * configured {@code aurora.webhooks.path}, and starts telling {@link DemoStories}: an event or a few
+     * every second, a fifth of the lead deliveries dropped on the way.
      */
     private static ScheduledExecutorService startDemo(SimulatedAurora aurora, int port, Map<String, String> params,
                                                       String webhooksPath) {
         String base = "http://127.0.0.1:" + port + webhooksPath + "/";
         String header = params.get(Key.AUTH_HEADER_NAME.key());
         String token = params.get(Key.AUTH_HEADER_VALUE.key());
-        List<String> otherEvents = new ArrayList<>();
         // Closed once subscribed: the client owns HttpClient threads the demo no longer needs.
         try (AuroraApi api = AuroraApi.create(java.net.URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
                 new RateBudget(600), java.time.Duration.ofSeconds(10))) {
             for (EventType event : EventCatalog.aurora().events()) {
                 api.createWebhook(new Subscription(null, event.name(), base + event.suggestedTemplate(), "sample", true,
                         header, token));
-                if (!event.isLeadEvent()) {
-                    otherEvents.add(event.name());
-                }
             }
         }
-        aurora.dropShare(DEMO_DROP_SHARE);
         ScheduledExecutorService demo = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sample-demo"));
-        Random random = new Random(7);
-        List<String> created = new ArrayList<>();
+        DemoStories stories = new DemoStories(aurora, 7);
         var unused = demo.scheduleWithFixedDelay(() -> {
             try {
-                double dice = random.nextDouble();
-                if (created.size() < 3 || dice < 0.5) {
-                    created.add(aurora.createLead());
-                } else if (dice < 0.8) {
-                    aurora.changeLead(created.get(random.nextInt(created.size())));
-                } else {
-                    String event = otherEvents.get(random.nextInt(otherEvents.size()));
-                    aurora.fireWebhooks(event, aurora.eventValues(event, Map.of()));
-                }
+                stories.tick();
             } catch (RuntimeException e) {
                 System.err.println("sample demo: " + e.getMessage());
             }
-        }, 1, 3, TimeUnit.SECONDS);
+        }, 1, 1, TimeUnit.SECONDS);
         return demo;
     }
 
@@ -254,9 +250,12 @@ public final class SampleApp implements AutoCloseable {
         }
         if (aurora != null) {
             sb.append("  demo mode: a simulated Aurora at ").append(aurora.baseUrl())
-                    .append(" creates or changes a lead (now and then fires another event) every 3 s and drops ").append((int) (DEMO_DROP_SHARE * 100))
-                    .append("% of its webhooks;\n  the lead sync fetches what arrives, the reconcile every minute finds "
-                            + "what was dropped. Open the page to watch.\n");
+                    .append(" tells stories through all 26 events every second (a lead captured, estimated,\n"
+                            + "  converted into a project, designed, proposed, signed, surveyed, ...) and drops ")
+                    .append((int) (DemoStories.LEAD_DROP_SHARE * 100))
+                    .append("% of the lead webhooks; the lead sync fetches what arrives, the reconcile every minute\n"
+                            + "  finds what was dropped, and the sample's handlers act on the events (the CRM one fails now and\n"
+                            + "  then: retried, and after its last attempt a dead letter). Open the page to watch.\n");
         }
         sb.append("  stop with Ctrl-C\n");
         System.out.println(sb);

@@ -99,7 +99,8 @@ public final class SampleHomeServlet extends HttpServlet {
                 List.of("lead", "reason", "attempts", "last error"),
                 () -> rows(new LeadSyncQueue(database, Clock.systemUTC()).waiting(ROWS), w -> cells(w.leadId(),
                         w.reason(), w.attempts(), w.lastError())));
-        table(out, "Handlers (aurora_handler_deliveries): SampleHandler logs signed agreements and counts lead events",
+        table(out, "Handlers (aurora_handler_deliveries): SampleHandler logs signed agreements and counts lead events; "
+                + "in demo mode DemoCrmHandler copies projects into a CRM that fails now and then",
                 List.of("handler", "done", "waiting", "retrying", "dead"),
                 () -> database.jdbi().withHandle(h -> rows(new HandlerDeliveries(database.dialect()).counts(h),
                         c -> cells(c.handler(), c.done(), c.pending(), c.retrying(), c.dead()))));
