@@ -25,6 +25,7 @@ class TableOwnersTest {
     private static final Map<String, String> OWNERS = Map.of(
             "aurora_webhook_events", "servlet-module/src/main/java/org/aurorawebhooks/store/EventLog.java",
             "aurora_lead_sync", "servlet-module/src/main/java/org/aurorawebhooks/store/LeadSyncTable.java",
+            "aurora_handler_deliveries", "servlet-module/src/main/java/org/aurorawebhooks/store/HandlerDeliveries.java",
             "aurora_leads", "reconciler-module/src/main/java/org/aurorawebhooks/sync/LeadStore.java",
             "aurora_reconcile_runs", "reconciler-module/src/main/java/org/aurorawebhooks/reconcile/ReconcileRuns.java",
             "aurora_locks", "reconciler-module/src/main/java/org/aurorawebhooks/reconcile/LeaseLock.java");
