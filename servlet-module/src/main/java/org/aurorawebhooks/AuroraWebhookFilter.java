@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * {@code basic-username}/{@code basic-password}), and {@code aurora.db.url}. Values are read from this
  * filter's init-params, then the context's, system properties, environment variables and the file
  * named by {@code aurora.config}. Without a credential the filter refuses to start unless
- * {@code aurora.webhooks.auth.disabled=true}.
+ * {@code aurora.webhooks.auth.disabled=true}. With {@code aurora.admin.username}/{@code aurora.admin.password}
+ * it also serves the operator console under its path ({@code _status}, {@code _dashboard}, {@code _metrics}).
  *
  * <pre>{@code
  * <filter>

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ConsoleTest {
     private static final String WEBHOOK_HEADER = "X-Aurora-Token";
     private static final String WEBHOOK_TOKEN = "whk-header-secret-7731";
-    private static final String ADMIN_USER = "operator";
+    private static final String ADMIN_USER = "opsadmin";
     private static final String ADMIN_PASSWORD = "adm-pass-secret-5519";
     private static final String DB_PASSWORD = "db-pass-secret-9042";
     private static final String API_TOKEN = "api-token-secret-2264";
@@ -117,6 +117,26 @@ class ConsoleTest {
             assertEquals(405, app.send("DELETE", BASE + "/_status", "Authorization", basic(ADMIN_USER, ADMIN_PASSWORD))
                     .statusCode());
         }
+    }
+
+    @Test
+    void aFailedLoginIsLoggedAtMostOnceAMinuteWithoutWhatWasSent() throws Exception {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stderr = System.err;
+        try (FilterHarness app = FilterHarness.start(config(Kind.SQLITE, true))) {
+            System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(401, app.get(BASE + "/_status", "Authorization", basic(ADMIN_USER, "guess-" + i + "-pw")).statusCode());
+            }
+            assertEquals(401, app.get(BASE + "/_status").statusCode()); // a browser's first request is no failed login
+        } finally {
+            System.setErr(stderr);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(1, count(log, "failed operator console login"), log);
+        assertTrue(log.contains("from 127.0.0.1 on " + BASE + "/_status (1 failed login(s)"), log);
+        assertFalse(log.contains("guess-"), log);
+        assertFalse(log.contains(ADMIN_USER), "nor the user name, which may be a mistyped password: " + log);
     }
 
     @ParameterizedTest
