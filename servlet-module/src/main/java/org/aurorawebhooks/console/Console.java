@@ -132,9 +132,14 @@ public final class Console implements AutoCloseable {
         response.setHeader("Content-Security-Policy", "default-src 'none'; script-src 'nonce-" + nonce + "'; "
                 + "style-src 'nonce-" + nonce + "'; img-src 'self'; connect-src 'self'; form-action 'self'; "
                 + "frame-ancestors 'none'; base-uri 'none'");
+        String base = request.getContextPath() + prefix;
+        if ("console".equals(request.getParameter("fragment"))) {
+            text(response, 200, "text/html", DashboardPage.fragment(reader.read(), csrfToken, base));
+            return;
+        }
         Long retried = parseId(request.getParameter("retried"));
-        String html = DashboardPage.render(reader.read(), nonce, csrfToken, request.getContextPath() + prefix,
-                retried, "none".equals(request.getParameter("retried")));
+        String html = DashboardPage.render(reader.read(), nonce, csrfToken, base, retried,
+                "none".equals(request.getParameter("retried")));
         text(response, 200, "text/html", html);
     }
 

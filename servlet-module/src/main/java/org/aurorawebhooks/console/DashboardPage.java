@@ -17,14 +17,18 @@ import org.aurorawebhooks.store.LeadSyncTable;
 /**
  * {@code _dashboard}: a {@link Snapshot} as one server-rendered page. Every value goes through
  * {@link Html#esc}; no value is ever written into the script, which is static and reads the page. The
- * script (nonce'd, as is the style) fetches the page again every few seconds and swaps the
- * {@code #console} element; without script a {@code noscript} refresh does the same.
+ * script (nonce'd, as is the style) fetches the {@code #console} element again every few seconds
+ * ({@code ?fragment=console}) and swaps it in; without script a {@code noscript} refresh reloads the page.
+ * The script builds its URL from {@code location.origin}, so a page opened as {@code http://user:pw@host/...}
+ * still refreshes (a fetch of a URL with credentials in it is refused by browsers).
  *
  * <p>Stable hooks for tests and tools: counts are in {@code data-count} attributes; rows carry
  * {@code data-event}, {@code data-reason}, {@code data-handler}, {@code data-delivery-id},
  * {@code data-dead-id}, {@code data-run-id}; each dead letter has a {@code form.retry-form} with a
  * {@code button.retry[data-retry-id]}; the chart is {@code svg#deliveries-chart} with one
- * {@code rect.bar} per (minute, event) carrying {@code data-event}, {@code data-minute} and {@code data-count}.
+ * {@code rect.bar} per (minute, event) carrying {@code data-event}, {@code data-minute} and {@code data-count};
+ * {@code #refresh-state} counts successful reloads in {@code data-refreshes} and has {@code data-stale} while
+ * they fail.
  */
 final class DashboardPage {
     static final int REFRESH_SECONDS = 5;
@@ -51,8 +55,24 @@ final class DashboardPage {
                 .append("<noscript><meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS * 2).append("\"></noscript>")
                 .append("<style nonce=\"").append(esc(nonce)).append("\">").append(STYLE).append("</style></head>\n")
                 .append("<body data-refresh-seconds=\"").append(REFRESH_SECONDS).append("\">")
-                .append("<header><h1>aurora-webhooks</h1><span id=\"refresh-state\" role=\"status\"></span></header>\n")
-                .append("<main id=\"console\" data-generated-at=\"").append(esc(s.at())).append("\">")
+                .append("<header><h1>aurora-webhooks</h1><span id=\"refresh-state\" role=\"status\"></span></header>\n");
+        main(h, s, csrfToken, base, retried, retryMissed);
+        h.append("\n<script nonce=\"").append(esc(nonce)).append("\">").append(SCRIPT).append("</script></body></html>\n");
+        return h.toString();
+    }
+
+    /**
+     * Only the {@code main#console} element: what the page's script fetches ({@code ?fragment=console}) and
+     * swaps in. Without the page's head, parsing it brings no style or script whose nonce is not the page's.
+     */
+    static String fragment(Snapshot s, String csrfToken, String base) {
+        StringBuilder h = new StringBuilder(32_768);
+        main(h, s, csrfToken, base, null, false);
+        return h.toString();
+    }
+
+    private static void main(StringBuilder h, Snapshot s, String csrfToken, String base, Long retried, boolean retryMissed) {
+        h.append("<main id=\"console\" data-generated-at=\"").append(esc(s.at())).append("\">")
                 .append("<p class=\"muted\">As of ").append(esc(TIME.format(s.at()))).append(", refreshing every ")
                 .append(REFRESH_SECONDS).append(" s.</p>");
         if (retried != null) {
@@ -68,8 +88,7 @@ final class DashboardPage {
         handlers(h, s, csrfToken, base);
         leadSync(h, s);
         reconcileRuns(h, s);
-        h.append("</main>\n<script nonce=\"").append(esc(nonce)).append("\">").append(SCRIPT).append("</script></body></html>\n");
-        return h.toString();
+        h.append("</main>");
     }
 
     private static void database(StringBuilder h, Snapshot s) {
@@ -312,15 +331,16 @@ final class DashboardPage {
     /** Static: no value from the snapshot is ever written into it. */
     private static final String SCRIPT = "(function(){'use strict';"
             + "var seconds=Number(document.body.getAttribute('data-refresh-seconds'))||5;"
-            + "var state=document.getElementById('refresh-state');"
+            + "var state=document.getElementById('refresh-state');var refreshes=0;"
             + "document.addEventListener('submit',function(e){e.target.setAttribute('data-busy','true');});"
             + "function refresh(){"
             + "if(document.querySelector('form[data-busy]')){return;}"
-            + "fetch(location.pathname,{credentials:'same-origin',cache:'no-store'})"
+            + "fetch(location.origin+location.pathname+'?fragment=console',{credentials:'same-origin',cache:'no-store'})"
             + ".then(function(r){if(!r.ok){throw new Error('HTTP '+r.status);}return r.text();})"
             + ".then(function(html){var fresh=new DOMParser().parseFromString(html,'text/html').getElementById('console');"
             + "var old=document.getElementById('console');"
             + "if(fresh&&old&&!document.querySelector('form[data-busy]')){old.replaceWith(document.importNode(fresh,true));}"
+            + "refreshes++;state.setAttribute('data-refreshes',String(refreshes));"
             + "state.textContent='';state.removeAttribute('data-stale');})"
             + ".catch(function(e){state.textContent='Refresh failed ('+e.message+'); showing older data.';"
             + "state.setAttribute('data-stale','true');})"

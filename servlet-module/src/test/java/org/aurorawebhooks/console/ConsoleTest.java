@@ -269,6 +269,10 @@ class ConsoleTest {
             assertTrue(page.contains("&lt;script&gt;alert(&#39;dead&#39;)&lt;/script&gt;"), "a handler's error is shown, escaped");
             assertTrue(page.contains("token=REDACTED"));
             assertEquals(1, count(page, "<script"), "only the page's own script");
+            String fragment = admin(app, "_dashboard?fragment=console").body();
+            assertTrue(fragment.startsWith("<main id=\"console\"") && fragment.endsWith("</main>"), "what the script swaps in");
+            assertFalse(fragment.contains("<script") || fragment.contains("<style"), "nothing a nonce would have to cover");
+            assertTrue(fragment.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
             Matcher nonce = Pattern.compile("<script nonce=\"([^\"]+)\">").matcher(page);
             assertTrue(nonce.find());
             HttpResponse<String> dashboard = admin(app, "_dashboard");
