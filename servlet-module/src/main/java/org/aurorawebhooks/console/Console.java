@@ -130,7 +130,7 @@ public final class Console implements AutoCloseable {
         new SecureRandom().nextBytes(nonceBytes);
         String nonce = Base64.getEncoder().encodeToString(nonceBytes);
         response.setHeader("Content-Security-Policy", "default-src 'none'; script-src 'nonce-" + nonce + "'; "
-                + "style-src 'nonce-" + nonce + "'; img-src 'self'; connect-src 'self'; form-action 'self'; "
+                + "style-src 'nonce-" + nonce + "'; img-src 'self' data:; connect-src 'self'; form-action 'self'; "
                 + "frame-ancestors 'none'; base-uri 'none'");
         String base = request.getContextPath() + prefix;
         if ("console".equals(request.getParameter("fragment"))) {
@@ -187,7 +187,8 @@ public final class Console implements AutoCloseable {
                 originHost = null;
             }
             if (host == null || originHost == null || !originHost.equalsIgnoreCase(host)) {
-                return "the request's Origin is not this host";
+                return "the request's Origin (" + (origin.length() > 100 ? origin.substring(0, 100) : origin)
+                        + ") is not this host (" + host + ")";
             }
         }
         return null;
@@ -221,7 +222,8 @@ public final class Console implements AutoCloseable {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("X-Frame-Options", "DENY");
         response.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-        response.setHeader("Referrer-Policy", "no-referrer");
+        // Not no-referrer: under it a browser sends "Origin: null" with the page's own form, which the retry refuses.
+        response.setHeader("Referrer-Policy", "same-origin");
     }
 
     private static void text(HttpServletResponse response, int status, String type, String body) throws IOException {

@@ -52,6 +52,8 @@ final class DashboardPage {
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>aurora-webhooks console</title>")
+                // No favicon request: it would go to the host app's /favicon.ico and may be a 404 in the console.
+                .append("<link rel=\"icon\" href=\"data:,\">")
                 .append("<noscript><meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS * 2).append("\"></noscript>")
                 .append("<style nonce=\"").append(esc(nonce)).append("\">").append(STYLE).append("</style></head>\n")
                 .append("<body data-refresh-seconds=\"").append(REFRESH_SECONDS).append("\">")

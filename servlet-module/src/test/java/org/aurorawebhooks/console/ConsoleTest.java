@@ -344,6 +344,8 @@ class ConsoleTest {
                     assertTrue(r.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"), p);
                     assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null), p);
                     assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(null), p);
+                    // same-origin, not no-referrer: under no-referrer Chromium posts the page's own form with "Origin: null".
+                    assertEquals("same-origin", r.headers().firstValue("Referrer-Policy").orElse(null), p);
                 }
             }
             assertNotNull(admin(app, "_metrics").headers().firstValue("Content-Type").filter(t -> t.startsWith("text/plain")).orElse(null));
