@@ -336,6 +336,34 @@ class ConsoleTest {
     }
 
     @Test
+    void withTheDatabaseDownTheConsoleStillAnswersAndSaysSo() throws Exception {
+        Map<String, String> config = new LinkedHashMap<>();
+        // Nothing listens on port 1: every connection is refused at once. A password in the URL is masked.
+        config.put("aurora.db.url", "jdbc:postgresql://127.0.0.1:1/none?user=u&password=" + DB_PASSWORD);
+        config.put("aurora.webhooks.auth.header-name", WEBHOOK_HEADER);
+        config.put("aurora.webhooks.auth.header-value", WEBHOOK_TOKEN);
+        config.put("aurora.admin.username", ADMIN_USER);
+        config.put("aurora.admin.password", ADMIN_PASSWORD);
+        try (FilterHarness app = FilterHarness.start(config)) {
+            assertEquals(503, deliver(app, "lead_created?lead_id=L1").statusCode());
+            HttpResponse<String> response = admin(app, "_status");
+            assertEquals(200, response.statusCode(), response.body());
+            JsonNode status = JSON.readTree(response.body());
+            assertFalse(status.path("database").path("reachable").asBoolean(), response.body());
+            assertTrue(status.path("database").path("error").asText().contains("127.0.0.1:1"), response.body());
+            assertEquals(1, status.path("rejections").path("by_reason").path("store_unavailable").asLong());
+            String page = admin(app, "_dashboard").body();
+            assertTrue(page.contains("<section id=\"database\" data-reachable=\"false\">"), page);
+            String metrics = admin(app, "_metrics").body();
+            assertEquals(0.0, metric(metrics, "aurora_webhooks_database_up"));
+            assertEquals(1.0, metric(metrics, "aurora_webhooks_rejections_total{reason=\"store_unavailable\"}"));
+            for (String body : List.of(response.body(), page, metrics)) {
+                assertFalse(body.contains(DB_PASSWORD), body);
+            }
+        }
+    }
+
+    @Test
     void everyConsoleAnswerForbidsFramingSniffingAndCaching() throws Exception {
         try (FilterHarness app = FilterHarness.start(config(Kind.SQLITE, true))) {
             for (String p : List.of("_status", "_dashboard", "_metrics")) {
