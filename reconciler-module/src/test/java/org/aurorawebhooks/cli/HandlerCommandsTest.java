@@ -76,7 +76,7 @@ class HandlerCommandsTest {
             while (true) {
                 int n = db.jdbi().inTransaction(h -> {
                     long now = System.currentTimeMillis();
-                    List<HandlerDeliveries.Claimed> claimed = table.claim(h, List.of("h1", "h2"), "t", now, now + 60_000, 1000);
+                    List<HandlerDeliveries.Claimed> claimed = table.claim(h, List.of("h1", "h2"), "t", now, now + 60_000, 1000, "expired");
                     for (HandlerDeliveries.Claimed c : claimed) {
                         if (c.eventId() == deadEvent) {
                             table.bury(h, c.id(), "t", 5, error, now);
@@ -311,7 +311,7 @@ class HandlerCommandsTest {
             f.write("lead_created", "L4", Instant.now());
             f.db.jdbi().useTransaction(h -> {
                 long now = System.currentTimeMillis();
-                for (HandlerDeliveries.Claimed c : f.table.claim(h, List.of("h1"), "t", now, now + 60_000, 10)) {
+                for (HandlerDeliveries.Claimed c : f.table.claim(h, List.of("h1"), "t", now, now + 60_000, 10, "expired")) {
                     if (c.eventId() == retrying) {
                         f.table.retryLater(h, c.id(), "t", 1, "later", now + 60_000);
                     } else {
