@@ -20,7 +20,10 @@ import org.aurorawebhooks.auth.Authenticator;
 import org.aurorawebhooks.catalog.EventCatalog;
 import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.config.ConfigSource;
+import org.aurorawebhooks.config.Key;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.console.Console;
+import org.aurorawebhooks.http.EndpointTraffic;
 import org.aurorawebhooks.http.WebhookEndpoint;
 import org.aurorawebhooks.handlers.HandlerDispatcher;
 import org.aurorawebhooks.handlers.HandlerRegistry;
@@ -44,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * {@code basic-username}/{@code basic-password}), and {@code aurora.db.url}. Values are read from this
  * filter's init-params, then the context's, system properties, environment variables and the file
  * named by {@code aurora.config}. Without a credential the filter refuses to start unless
- * {@code aurora.webhooks.auth.disabled=true}.
+ * {@code aurora.webhooks.auth.disabled=true}. With {@code aurora.admin.username}/{@code aurora.admin.password}
+ * it also serves the operator console under its path ({@code _status}, {@code _dashboard}, {@code _metrics}).
  *
  * <pre>{@code
  * <filter>
@@ -66,6 +70,7 @@ public final class AuroraWebhookFilter implements Filter {
     private HandlerDispatcher dispatcher;
     private Retention retention;
     private WebhookEndpoint endpoint;
+    private Console console;
     private final List<FilterExtension> extensions = new ArrayList<>();
 
     @Override
@@ -125,7 +130,9 @@ public final class AuroraWebhookFilter implements Filter {
         handlers.loadServices(context == null ? Thread.currentThread().getContextClassLoader() : context.getClassLoader());
         database = Database.open(settings);
         writer = new EventWriter(database, settings.repeatWindow(), java.time.Clock.systemUTC(), handlers);
-        endpoint = new WebhookEndpoint(settings, authenticator, EventCatalog.aurora(), writer);
+        EndpointTraffic traffic = new EndpointTraffic(java.time.Clock.systemUTC(), EventCatalog.aurora().names(),
+                EndpointTraffic.knownReasons());
+        endpoint = new WebhookEndpoint(settings, authenticator, EventCatalog.aurora(), writer, traffic);
         log.info("aurora-webhooks: listening on {}/<event> with authentication {}; configuration:\n{}",
                 settings.webhooksPath(), authenticator.describe(), settings.describe());
         try {
@@ -155,6 +162,13 @@ public final class AuroraWebhookFilter implements Filter {
                         extension.getClass().getSimpleName(), e);
             }
         }
+        List<FilterExtension> started = List.copyOf(extensions);
+        console = new Console(settings, database, traffic, EventCatalog.aurora().names(),
+                () -> started.stream().map(FilterExtension::reconcileRuns).flatMap(java.util.Optional::stream).findFirst(),
+                java.time.Clock.systemUTC());
+        log.info("aurora-webhooks: operator console {}", console.open()
+                ? "at " + settings.webhooksPath() + "/_dashboard, _status and _metrics (HTTP basic, " + Key.ADMIN_USERNAME.key() + ")"
+                : "closed: its paths answer 404 until " + Key.ADMIN_USERNAME.key() + " and " + Key.ADMIN_PASSWORD.key() + " are set");
     }
 
     private static Map<String, String> params(List<String> names, java.util.function.Function<String, String> get) {
@@ -172,9 +186,14 @@ public final class AuroraWebhookFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        WebhookEndpoint webhooks = endpoint;
+        Console operator = console;
         if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse httpResponse
-                && endpoint != null && endpoint.handle(http, httpResponse)) {
-            return;
+                && webhooks != null && operator != null) {
+            // The console's paths first: they never reach the event parser.
+            if (operator.handle(http, httpResponse) || webhooks.handle(http, httpResponse)) {
+                return;
+            }
         }
         chain.doFilter(request, response);
     }
@@ -192,6 +211,10 @@ public final class AuroraWebhookFilter implements Filter {
         if (retention != null) {
             retention.close();
             retention = null;
+        }
+        if (console != null) {
+            console.close();
+            console = null;
         }
         if (dispatcher != null) {
             dispatcher.close();

@@ -46,6 +46,32 @@ public final class ReconcileRuns {
                 .list());
     }
 
+    /**
+     * How many passes ended each way, and the sums of what the passes that were not dry runs repaired: the
+     * operator console's reconcile counters.
+     */
+    public org.aurorawebhooks.internal.ReconcileRunsView.Totals totals() {
+        java.util.Map<String, Long> byOutcome = new java.util.TreeMap<>();
+        long[] repaired = new long[5];
+        database.jdbi().useHandle(h -> h.createQuery("SELECT outcome, dry_run, COUNT(*) AS n, "
+                        + "COALESCE(SUM(created_missed), 0) AS created, COALESCE(SUM(changed_missed), 0) AS changed, "
+                        + "COALESCE(SUM(gone), 0) AS gone, COALESCE(SUM(not_found), 0) AS not_found, "
+                        + "COALESCE(SUM(failed), 0) AS failed FROM aurora_reconcile_runs GROUP BY outcome, dry_run")
+                .map((rs, ctx) -> {
+                    byOutcome.merge(rs.getString("outcome"), rs.getLong("n"), Long::sum);
+                    if (!rs.getBoolean("dry_run")) {
+                        repaired[0] += rs.getLong("created");
+                        repaired[1] += rs.getLong("changed");
+                        repaired[2] += rs.getLong("gone");
+                        repaired[3] += rs.getLong("not_found");
+                    }
+                    repaired[4] += rs.getLong("failed");
+                    return 0;
+                }).list());
+        return new org.aurorawebhooks.internal.ReconcileRunsView.Totals(byOutcome, repaired[0], repaired[1], repaired[2],
+                repaired[3], repaired[4]);
+    }
+
     /** Records a pass as it starts ({@code running}); returns its id. */
     long start(RunTrigger trigger, Instant startedAt, Instant scheduledFor, Duration since, boolean dryRun) {
         Dialect d = database.dialect();

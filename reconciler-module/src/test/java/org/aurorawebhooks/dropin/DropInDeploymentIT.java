@@ -129,6 +129,36 @@ class DropInDeploymentIT {
         }
     }
 
+    /**
+     * The console from the drop-in jar: relocated Micrometer writes the metrics, and the reconciler module's
+     * extension hands the console the reconcile runs, also without an API token.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void consoleServesStatusAndMetricsFromTheDropInJarWithTheReconcileRuns(Container container) throws Exception {
+        Map<String, String> params = new LinkedHashMap<>(HostWebapp.sqliteConfig(root));
+        params.put("aurora.admin.username", "ops");
+        params.put("aurora.admin.password", "console-pass-8812");
+        String admin = "Basic " + java.util.Base64.getEncoder().encodeToString("ops:console-pass-8812".getBytes(StandardCharsets.UTF_8));
+        try (Deployment shop = deploy(container, params)) {
+            String leadId = UUID.randomUUID().toString();
+            assertRecorded(get(shop.baseUrl() + "/aurora/webhooks/lead_created?lead_id=" + leadId + "&source=api",
+                    TOKEN_HEADER, TOKEN), sqliteUrl(), leadId);
+            assertEquals(401, get(shop.baseUrl() + "/aurora/webhooks/_status", TOKEN_HEADER, TOKEN).statusCode());
+            // The console's own 401 (the webhook credential does not open it) is not a rejected delivery.
+            JsonNode status = json(get(shop.baseUrl() + "/aurora/webhooks/_status", "Authorization", admin));
+            assertEquals(1, status.path("deliveries").path("last_hour").path("lead_created").asLong());
+            assertTrue(status.path("reconcile_runs").path("available").asBoolean(), status.toString());
+            HttpResponse<String> metrics = get(shop.baseUrl() + "/aurora/webhooks/_metrics", "Authorization", admin);
+            assertEquals(200, metrics.statusCode(), metrics.body());
+            assertTrue(metrics.body().contains("aurora_webhooks_deliveries_total{event=\"lead_created\"} 1"), metrics.body());
+            assertTrue(metrics.body().contains("aurora_webhooks_rejections_total{reason=\"unauthorized\"} 0"), metrics.body());
+            HttpResponse<String> page = get(shop.baseUrl() + "/aurora/webhooks/_dashboard", "Authorization", admin);
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("<section id=\"reconcile-runs\">"), page.body());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void bundledLoggingBindsQuietlyWhileTheJvmNamesTheHostsSlf4jProvider(Container container) throws Exception {

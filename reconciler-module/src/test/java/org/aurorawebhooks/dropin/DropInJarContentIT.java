@@ -28,7 +28,8 @@ class DropInJarContentIT {
     /** Libraries we bundle, by the package names they have outside the jar. */
     private static final List<String> RELOCATED = List.of("com/fasterxml/", "tools/jackson/", "org/jdbi/",
             "io/leangen/geantyref/", "com/zaxxer/", "org/flywaydb/", "org/quartz/", "org/terracotta/",
-            "org/postgresql/", "org/mariadb/", "org/slf4j/");
+            "org/postgresql/", "org/mariadb/", "org/slf4j/", "io/micrometer/", "io/prometheus/", "org/HdrHistogram/",
+            "org/LatencyUtils/", "org/jspecify/");
     private static final String SHADED = "org/aurorawebhooks/shaded/";
 
     private static Set<String> entries;
@@ -65,7 +66,8 @@ class DropInJarContentIT {
             List<String> leaked = classes(pkg);
             assertEquals(List.of(), leaked.stream().limit(10).toList(), pkg + " classes outside " + SHADED);
         }
-        for (String pkg : List.of("jackson/", "jdbi/", "hikari/", "flywaydb/", "quartz/", "postgresql/", "mariadb/", "slf4j/")) {
+        for (String pkg : List.of("jackson/", "jdbi/", "hikari/", "flywaydb/", "quartz/", "postgresql/", "mariadb/", "slf4j/",
+                "micrometer/", "prometheus/")) {
             assertFalse(classes(SHADED + pkg).isEmpty(), SHADED + pkg + " is missing");
         }
         // The MariaDB driver's property files move with its classes (it reads them by these names).

@@ -32,7 +32,9 @@ public enum Key {
     HANDLERS_WORKERS("aurora.handlers.workers", "4", false),
     HANDLERS_RETRY_SCHEDULE("aurora.handlers.retry-schedule", "PT10S,PT1M,PT10M,PT1H,PT6H", false),
     HANDLERS_TIMEOUT("aurora.handlers.timeout", "PT1M", false),
-    RETENTION_EVENTS("aurora.retention.events", "P90D", false);
+    RETENTION_EVENTS("aurora.retention.events", "P90D", false),
+    ADMIN_USERNAME("aurora.admin.username", null, false),
+    ADMIN_PASSWORD("aurora.admin.password", null, true);
 
     /** Prefix of the extra exact routes: {@code aurora.webhooks.route./some/path=lead_created}. */
     public static final String ROUTE_PREFIX = "aurora.webhooks.route.";

@@ -71,6 +71,8 @@ public final class Settings {
     private final List<Duration> retrySchedule;
     private final Duration handlerTimeout;
     private final Duration eventRetention;
+    private final String adminUsername;
+    private final String adminPassword;
 
     /** One key's value and where it came from. */
     private record Resolved(String value, String source) {
@@ -106,6 +108,8 @@ public final class Settings {
         this.handlerTimeout = positiveDuration(Key.HANDLERS_TIMEOUT, "PT1M");
         String retention = string(Key.RETENTION_EVENTS);
         this.eventRetention = retention.equalsIgnoreCase("off") ? null : positiveDuration(Key.RETENTION_EVENTS, "P90D, or off");
+        this.adminUsername = get(Key.ADMIN_USERNAME).orElse(null);
+        this.adminPassword = get(Key.ADMIN_PASSWORD).orElse(null);
         validate();
     }
 
@@ -386,9 +390,36 @@ public final class Settings {
         if (basicUsername != null && basicUsername.contains(":")) {
             throw invalid(Key.AUTH_BASIC_USERNAME, "a user name without ':' (HTTP basic auth cannot carry one)");
         }
+        validateAdmin();
         if ((apiToken == null) != (apiTenantId == null)) {
             throw new ConfigException(Key.API_TENANT_ID.key() + " and " + Key.API_TOKEN.key()
                     + " go together: set both to fetch leads from Aurora, or neither to only record deliveries");
+        }
+    }
+
+    /**
+     * The console's credential: both keys or neither, a user name basic auth can carry, and a password
+     * that is not a webhook credential. Aurora (and whoever can read a subscription) holds those; the
+     * console must never open to them.
+     */
+    private void validateAdmin() {
+        if ((adminUsername == null) != (adminPassword == null)) {
+            throw new ConfigException(Key.ADMIN_USERNAME.key() + " and " + Key.ADMIN_PASSWORD.key()
+                    + " go together: set both to open the operator console, or neither to keep it closed (404)");
+        }
+        if (adminUsername == null) {
+            return;
+        }
+        if (adminUsername.isEmpty() || adminUsername.contains(":")) {
+            throw invalid(Key.ADMIN_USERNAME, "a non-empty user name without ':' (HTTP basic auth cannot carry one)");
+        }
+        if (adminPassword.isEmpty()) {
+            throw invalid(Key.ADMIN_PASSWORD, "a non-empty password");
+        }
+        if (adminPassword.equals(basicPassword) || headerValues.contains(adminPassword)) {
+            throw new ConfigException(Key.ADMIN_PASSWORD.key() + " from " + sourceOf(Key.ADMIN_PASSWORD)
+                    + " is also a webhook credential (" + Key.AUTH_BASIC_PASSWORD.key() + " or " + Key.AUTH_HEADER_VALUE.key()
+                    + "): Aurora holds those; give the operator console a password of its own");
         }
     }
 
@@ -578,6 +609,16 @@ public final class Settings {
     /** How long recorded events and finished handler deliveries are kept; empty when set to {@code off}. */
     public Optional<Duration> eventRetention() {
         return Optional.ofNullable(eventRetention);
+    }
+
+    /** The operator console's user name; empty when the console is closed (its paths answer 404). */
+    public Optional<String> adminUsername() {
+        return Optional.ofNullable(adminUsername);
+    }
+
+    /** The operator console's password, set exactly when {@link #adminUsername()} is. Secret. */
+    public Optional<String> adminPassword() {
+        return Optional.ofNullable(adminPassword);
     }
 
     /**

@@ -40,16 +40,22 @@ public final class WebhookEndpoint {
     private final Authenticator authenticator;
     private final EventCatalog catalog;
     private final EventWriter writer;
+    private final EndpointTraffic traffic;
     private final DeliveryParser parser = new DeliveryParser();
     private final String eventList;
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public WebhookEndpoint(Settings settings, Authenticator authenticator, EventCatalog catalog, EventWriter writer) {
+    /**
+     * @param traffic where every answer is counted, and rejected requests kept, for the operator console
+     */
+    public WebhookEndpoint(Settings settings, Authenticator authenticator, EventCatalog catalog, EventWriter writer,
+                           EndpointTraffic traffic) {
         this.prefix = settings.webhooksPath();
         this.routes = settings.routes();
         this.authenticator = authenticator;
         this.catalog = catalog;
         this.writer = writer;
+        this.traffic = java.util.Objects.requireNonNull(traffic, "traffic == null");
         this.eventList = Json.array(catalog.names());
         routes.forEach((path, event) -> {
             if (catalog.find(event).isEmpty()) {
@@ -89,9 +95,10 @@ public final class WebhookEndpoint {
             }
         }
         try {
-            answer(request, response, eventName, index, context);
+            answer(request, response, eventName, index, context, path);
         } catch (RuntimeException e) {
             log.error("aurora-webhooks: unexpected failure answering {} {}", request.getMethod(), path, e);
+            traffic.rejected("internal_error", 500, request.getMethod(), path, request.getQueryString());
             if (!response.isCommitted()) {
                 respond(response, 500, "{\"error\":\"internal_error\",\"message\":\"the delivery was not stored; see the server log\"}");
             }
@@ -100,16 +107,18 @@ public final class WebhookEndpoint {
     }
 
     private void answer(HttpServletRequest request, HttpServletResponse response, String eventName, boolean index,
-                        String context) throws IOException {
+                        String context, String path) throws IOException {
         String method = request.getMethod();
         boolean head = "HEAD".equals(method);
         if (!head && !"GET".equals(method) && !"POST".equals(method)) {
+            rejected(request, path, "method_not_allowed", 405);
             response.setHeader("Allow", ALLOW);
             respond(response, 405, error("method_not_allowed", null,
                     "Aurora delivers webhooks with GET; this endpoint accepts " + ALLOW), head);
             return;
         }
         if (!authenticator.admits(request)) {
+            rejected(request, path, "unauthorized", 401);
             if (authenticator.offersBasic()) {
                 response.setHeader("WWW-Authenticate", "Basic realm=\"aurora-webhooks\", charset=\"UTF-8\"");
             }
@@ -122,6 +131,7 @@ public final class WebhookEndpoint {
         }
         Optional<EventType> event = catalog.find(eventName);
         if (event.isEmpty()) {
+            rejected(request, path, "unknown_event", 404);
             respond(response, 404, "{\"error\":\"unknown_event\",\"event\":" + Json.quote(eventName)
                     + ",\"message\":" + Json.quote("Aurora has no event named " + eventName)
                     + ",\"known_events_url\":" + Json.quote(context + prefix + "/")
@@ -135,6 +145,7 @@ public final class WebhookEndpoint {
             DeliveryParser.checkQueryLength(query);
             delivery = parser.parse(event.get(), query, formBody(request), Instant.now());
         } catch (Rejection r) {
+            rejected(request, path, r.code(), r.status());
             respond(response, r.status(), error(r.code(), r.parameter(), r.getMessage()), head);
             return;
         }
@@ -149,13 +160,19 @@ public final class WebhookEndpoint {
         try {
             stored = writer.write(delivery, COMMIT_TIMEOUT_MILLIS);
         } catch (DatabaseUnavailableException e) {
+            rejected(request, path, "store_unavailable", 503);
             response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
             respond(response, 503, error("store_unavailable", null,
                     "the delivery could not be stored right now and was not recorded; retry later"), false);
             return;
         }
+        traffic.accepted(delivery.eventType());
         respond(response, 200, "{\"id\":" + stored.id() + ",\"event\":" + Json.quote(delivery.eventType())
                 + ",\"repeat\":" + (stored.repeatOf() != null) + ",\"repeat_of\":" + stored.repeatOf() + "}", false);
+    }
+
+    private void rejected(HttpServletRequest request, String path, String reason, int status) {
+        traffic.rejected(reason, status, request.getMethod(), path, request.getQueryString());
     }
 
     /**

@@ -27,6 +27,14 @@ public interface FilterExtension {
      */
     void start(Settings settings, Database database);
 
+    /**
+     * The reconcile runs for the operator console, when this extension owns them; called after
+     * {@link #start}. Empty by default.
+     */
+    default java.util.Optional<ReconcileRunsView> reconcileRuns() {
+        return java.util.Optional.empty();
+    }
+
     /** Stops it; called once when the filter is destroyed. Must not throw. */
     void stop();
 }

@@ -141,6 +141,18 @@ public final class Database implements AutoCloseable {
         return message == null ? e.getClass().getSimpleName() : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
+    /**
+     * Whether the database answers now, asked through the pool (the driver's own validity check, no SQL of
+     * ours); false also when no connection can be had.
+     */
+    public boolean reachable() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }

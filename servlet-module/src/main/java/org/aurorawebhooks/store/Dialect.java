@@ -61,6 +61,11 @@ public enum Dialect {
         int writerLanes() {
             return 1; // one writer at a time anyway
         }
+
+        @Override
+        public String epochMinute(String column) {
+            return "(CAST(strftime('%s', " + column + ") AS INTEGER) / 60)";
+        }
     },
     /** Timestamps as {@code TIMESTAMPTZ}. */
     POSTGRESQL("postgresql", "org.postgresql.Driver") {
@@ -96,6 +101,11 @@ public enum Dialect {
         @Override
         public Optional<String> quartzDelegate() {
             return Optional.of("org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        }
+
+        @Override
+        public String epochMinute(String column) {
+            return "CAST(FLOOR(EXTRACT(EPOCH FROM " + column + ") / 60) AS BIGINT)";
         }
     },
     /**
@@ -162,6 +172,12 @@ public enum Dialect {
         @Override
         public Optional<String> quartzDelegate() {
             return Optional.of("org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+        }
+
+        @Override
+        public String epochMinute(String column) {
+            // Not UNIX_TIMESTAMP(): it would read the DATETIME in the session's time zone.
+            return "TIMESTAMPDIFF(MINUTE, '1970-01-01', " + column + ")";
         }
     };
 
@@ -266,6 +282,9 @@ public enum Dialect {
     public String forUpdateSkipLocked() {
         return " FOR UPDATE SKIP LOCKED";
     }
+
+    /** An SQL expression for the whole minutes since the epoch (UTC) of a timestamp column of a public table. */
+    public abstract String epochMinute(String column);
 
     /** Quartz's driver delegate for a clustered job store; empty where Quartz keeps triggers in memory. */
     public Optional<String> quartzDelegate() {

@@ -29,6 +29,8 @@ public final class EventLog {
     /** The catalogue's lead events: the deliveries that make a lead "recently touched". */
     private static final List<String> LEAD_EVENTS = EventCatalog.aurora().events().stream()
             .filter(EventType::isLeadEvent).map(EventType::name).toList();
+    /** Every catalogue event: the console's counts name them so the type-and-time index is used. */
+    private static final List<String> ALL_EVENTS = EventCatalog.aurora().names().stream().toList();
     /** The columns a delivery is inserted with, in the order {@link #bindRow} binds them. */
     private static final List<String> COLUMNS = columns();
     /** Every attribute column, for reads that compute a subject. */
@@ -44,9 +46,10 @@ public final class EventLog {
      * @param attributes the attributes it carried, by parameter name, in the catalogue's order
      * @param undocumentedValues comma-separated attributes whose value Aurora does not document; null when none
      * @param repeatOf the id of the earlier identical delivery it repeats; null for a first delivery
+     * @param queryString the query as received, credential-bearing parameters redacted (as stored)
      */
     public record RecordedEvent(long id, String eventType, Instant receivedAt, Map<String, String> attributes,
-                                String undocumentedValues, Long repeatOf) {
+                                String undocumentedValues, Long repeatOf, String queryString) {
     }
 
     /**
@@ -287,7 +290,7 @@ public final class EventLog {
         Long repeatOf = rs.wasNull() ? null : repeatOfValue;
         return new RecordedEvent(rs.getLong("id"), rs.getString("event_type"),
                 database.dialect().readTimestamp(rs, "received_at"), Collections.unmodifiableMap(attributes),
-                rs.getString("undocumented_values"), repeatOf);
+                rs.getString("undocumented_values"), repeatOf, rs.getString("query_string"));
     }
 
     /**
@@ -346,6 +349,38 @@ public final class EventLog {
         }
         return h.createUpdate("DELETE FROM aurora_webhook_events WHERE id IN (<ids>)").bindList("ids", List.copyOf(ids))
                 .execute();
+    }
+
+    /**
+     * How many deliveries of each event type were received at or after {@code from}, by event name (sorted;
+     * types without one are left out). Naming every catalogue event lets each database read the
+     * {@code (event_type, received_at)} index as one range per event, so the cost follows the rows in the
+     * window, not the table: what the console polls every few seconds.
+     */
+    public Map<String, Long> countsByTypeSince(Instant from) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        database.jdbi().useHandle(h -> h.createQuery("SELECT event_type, COUNT(*) AS n FROM aurora_webhook_events "
+                        + "WHERE event_type IN (<events>) AND received_at >= :from GROUP BY event_type")
+                .bindList("events", ALL_EVENTS).bind("from", database.dialect().timestamp(from))
+                .map((rs, ctx) -> counts.put(rs.getString("event_type"), rs.getLong("n"))).list());
+        return counts;
+    }
+
+    /**
+     * Deliveries per event type and minute received at or after {@code from}, from the same index ranges as
+     * {@link #countsByTypeSince}: by event name (sorted), then by minute since the epoch (UTC).
+     */
+    public Map<String, Map<Long, Long>> countsByTypeAndMinuteSince(Instant from) {
+        Map<String, Map<Long, Long>> counts = new java.util.TreeMap<>();
+        String minute = database.dialect().epochMinute("received_at");
+        database.jdbi().useHandle(h -> h.createQuery("SELECT event_type, " + minute + " AS minute, COUNT(*) AS n "
+                        + "FROM aurora_webhook_events WHERE event_type IN (<events>) AND received_at >= :from "
+                        + "GROUP BY event_type, " + minute)
+                .bindList("events", ALL_EVENTS).bind("from", database.dialect().timestamp(from))
+                .map((rs, ctx) -> counts.computeIfAbsent(rs.getString("event_type"), k -> new java.util.TreeMap<>())
+                        .put(rs.getLong("minute"), rs.getLong("n")))
+                .list());
+        return counts;
     }
 
     /** How many deliveries of each event type are recorded, by event name (sorted). */

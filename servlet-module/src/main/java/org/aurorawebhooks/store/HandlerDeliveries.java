@@ -293,6 +293,37 @@ public final class HandlerDeliveries {
         return h.createUpdate("DELETE FROM aurora_handler_deliveries WHERE id IN (<ids>)").bindList("ids", ids).execute();
     }
 
+    /** A delivery that failed and waits for its next attempt, as the console lists it. */
+    public record Retrying(long id, long eventId, String handler, String subject, int attempts, long dueAt,
+                           String lastError) {
+    }
+
+    /**
+     * Per handler: pending, retrying and dead rows ({@code done} left at 0). Unlike {@link #counts} it reads
+     * only the unfinished rows, through the {@code (status, due_at)} index, so its cost does not grow with
+     * the done rows retention keeps: what the console polls.
+     */
+    public List<HandlerCounts> unfinishedCounts(Handle h) {
+        return h.createQuery("SELECT handler, "
+                        + "COALESCE(SUM(CASE WHEN status = 'pending' AND attempts = 0 THEN 1 ELSE 0 END), 0) AS pending, "
+                        + "COALESCE(SUM(CASE WHEN status = 'pending' AND attempts > 0 THEN 1 ELSE 0 END), 0) AS retrying, "
+                        + "COALESCE(SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END), 0) AS dead "
+                        + "FROM aurora_handler_deliveries WHERE status IN ('pending', 'dead') GROUP BY handler ORDER BY handler")
+                .map((rs, ctx) -> new HandlerCounts(rs.getString("handler"), rs.getLong("pending"), rs.getLong("retrying"),
+                        rs.getLong("dead"), 0))
+                .list();
+    }
+
+    /** Up to {@code limit} deliveries waiting for a retry, the soonest due first. */
+    public List<Retrying> retrying(Handle h, int limit) {
+        return h.createQuery("SELECT id, event_id, handler, subject, attempts, due_at, last_error "
+                        + "FROM aurora_handler_deliveries WHERE status = 'pending' AND attempts > 0 ORDER BY due_at, id LIMIT :n")
+                .bind("n", limit)
+                .map((rs, ctx) -> new Retrying(rs.getLong("id"), rs.getLong("event_id"), rs.getString("handler"),
+                        rs.getString("subject"), rs.getInt("attempts"), rs.getLong("due_at"), rs.getString("last_error")))
+                .list();
+    }
+
     /** Counts per handler, by name. */
     public List<HandlerCounts> counts(Handle h) {
         return h.createQuery("SELECT handler, "

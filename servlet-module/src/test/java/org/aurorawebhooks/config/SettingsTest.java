@@ -174,6 +174,21 @@ class SettingsTest {
     }
 
     @Test
+    void adminCredentialIsBothKeysOrNeitherAndNeverAWebhookCredential() {
+        ConfigException half = assertThrows(ConfigException.class, () -> Settings.of(Map.of("aurora.admin.username", "ops")));
+        assertTrue(half.getMessage().contains("aurora.admin.username and aurora.admin.password go together"), half.getMessage());
+        ConfigException shared = assertThrows(ConfigException.class, () -> Settings.of(Map.of(
+                "aurora.webhooks.auth.header-name", "X-T", "aurora.webhooks.auth.header-value", "new,s3cret-shared",
+                "aurora.admin.username", "ops", "aurora.admin.password", "s3cret-shared")));
+        assertTrue(shared.getMessage().contains("aurora.admin.password from ") && shared.getMessage().contains("webhook credential"),
+                shared.getMessage());
+        assertFalse(shared.getMessage().contains("s3cret-shared"), "the message never shows the secret");
+        Settings ok = Settings.of(Map.of("aurora.admin.username", "ops", "aurora.admin.password", "pw-1"));
+        assertEquals("ops", ok.adminUsername().orElseThrow());
+        assertFalse(ok.describe().contains("pw-1"), ok.describe());
+    }
+
+    @Test
     void headerValuesListEveryRotationValue() {
         Settings s = Settings.of(Map.of("aurora.webhooks.auth.header-name", "X-T",
                 "aurora.webhooks.auth.header-value", " new , old ,"));
