@@ -2,6 +2,8 @@ package org.aurorawebhooks.sample;
 
 import jakarta.servlet.DispatcherType;
 import java.net.BindException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,8 +113,14 @@ public final class SampleApp implements AutoCloseable {
 
     private static SampleApp start(Settings settings, int requestedPort) throws Exception {
         Map<String, String> params = new LinkedHashMap<>();
-        // The filter reads its own init-params, system properties and environment; a value given to the
-        // sample another way (a test's source) must reach it too, and the demo must subscribe to it.
+        // The filter reads its own init-params, system properties, environment and aurora.config file; a
+        // value given to the sample another way (a test's source) must reach it too, and the demo must
+        // subscribe to the path.
+        for (Key key : Key.values()) {
+            if (key != Key.CONFIG_FILE && settings.get(key).isPresent() && !filterReadsItself(settings.sourceOf(key))) {
+                params.put(key.key(), settings.get(key).get());
+            }
+        }
         params.put(Key.WEBHOOKS_PATH.key(), settings.webhooksPath());
         boolean defaultDb = "built-in default".equals(settings.sourceOf(Key.DB_URL));
         params.put(Key.DB_URL.key(), defaultDb ? DEFAULT_DB_URL : settings.dbUrl());
@@ -135,6 +143,12 @@ public final class SampleApp implements AutoCloseable {
             demoDefault(settings, params, Key.RECONCILER_CRON, "0 * * * * ?");
             demoDefault(settings, params, Key.RECONCILER_LOOKBACK, "PT5M");
             demoDefault(settings, params, Key.HANDLERS_RETRY_SCHEDULE, "PT2S,PT5S");
+            if (settings.adminUsername().isEmpty() && settings.adminPassword().isEmpty()) {
+                // The console opens only with a credential; the demo makes one for this run, shown once on
+                // stdout by printWelcome (the configuration the filter logs masks the password).
+                params.put(Key.ADMIN_USERNAME.key(), "admin");
+                params.put(Key.ADMIN_PASSWORD.key(), generatedPassword());
+            }
         }
 
         Server server = new Server();
@@ -174,6 +188,19 @@ public final class SampleApp implements AutoCloseable {
         SampleApp app = new SampleApp(server, aurora, demo, port);
         app.printWelcome(params, credential);
         return app;
+    }
+
+    /** Whether the filter finds a value from this source by itself (see {@code Settings.load}). */
+    private static boolean filterReadsItself(String source) {
+        return source.equals("built-in default") || source.startsWith("system property")
+                || source.startsWith("environment variable") || source.startsWith("file ");
+    }
+
+    /** 18 random bytes, URL-safe: 144 bits, and nothing a shell or a URL would need to escape. */
+    private static String generatedPassword() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static void demoDefault(Settings settings, Map<String, String> params, Key key, String value) {
@@ -238,10 +265,21 @@ public final class SampleApp implements AutoCloseable {
         return demo;
     }
 
+    /**
+     * What the user sees first, on stdout: where the app and the console are and, in demo mode, what is
+     * going on. The only place a generated admin password is ever shown.
+     */
     private void printWelcome(Map<String, String> params, boolean ownCredential) {
         String path = params.get(Key.WEBHOOKS_PATH.key());
         StringBuilder sb = new StringBuilder("\naurora-webhooks sample is running on http://localhost:" + port + "/\n")
                 .append("  database: ").append(params.get(Key.DB_URL.key())).append('\n');
+        String username = params.get(Key.ADMIN_USERNAME.key());
+        if (username != null) {
+            sb.append("  operator console: http://localhost:").append(port).append(path).append("/_dashboard\n")
+                    .append("    user ").append(username).append("   password ").append(params.get(Key.ADMIN_PASSWORD.key()))
+                    .append("\n    (made for this run and shown only here; set aurora.admin.username and "
+                            + "aurora.admin.password to choose your own)\n");
+        }
         if (!ownCredential) {
             sb.append("  record a delivery as Aurora would send it:\n")
                     .append("    curl -i -H '").append(SAMPLE_HEADER).append(": ").append(SAMPLE_TOKEN).append("' ")
@@ -249,13 +287,12 @@ public final class SampleApp implements AutoCloseable {
                     .append(path).append("/lead_created?lead_id=3fa85f64-5717-4562-b3fc-2c963f66afa6&source=api'\n");
         }
         if (aurora != null) {
-            sb.append("  demo mode: a simulated Aurora at ").append(aurora.baseUrl())
-                    .append(" tells stories through all 26 events every second (a lead captured, estimated,\n"
-                            + "  converted into a project, designed, proposed, signed, surveyed, ...) and drops ")
-                    .append((int) (DemoStories.LEAD_DROP_SHARE * 100))
-                    .append("% of the lead webhooks; the lead sync fetches what arrives, the reconcile every minute\n"
-                            + "  finds what was dropped, and the sample's handlers act on the events (the CRM one fails now and\n"
-                            + "  then: retried, and after its last attempt a dead letter). Open the page to watch.\n");
+            sb.append("  demo mode: a simulated Aurora at ").append(aurora.baseUrl()).append(" tells stories through all 26\n")
+                    .append("    events, a few every second (a lead captured, estimated, converted into a project, designed,\n")
+                    .append("    proposed, signed, surveyed ...), and drops ").append((int) (DemoStories.LEAD_DROP_SHARE * 100))
+                    .append("% of the lead webhooks. The lead sync fetches what\n")
+                    .append("    arrives, the reconcile every minute finds what was dropped, and the sample's handlers act on\n")
+                    .append("    the events (the CRM one fails now and then: retried, then a dead letter you can retry).\n");
         }
         sb.append("  stop with Ctrl-C\n");
         System.out.println(sb);
@@ -263,6 +300,11 @@ public final class SampleApp implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The app's servlet context, where a test registers a handler of its own with {@link AuroraHandlers#register}. */
+    jakarta.servlet.ServletContext servletContext() {
+        return ((ServletContextHandler) server.getHandler()).getServletContext();
     }
 
     /** The in-process simulated Aurora in demo mode, or null. */

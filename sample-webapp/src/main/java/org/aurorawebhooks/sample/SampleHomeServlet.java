@@ -87,6 +87,10 @@ public final class SampleHomeServlet extends HttpServlet {
         out.println("<h1>Your existing app</h1><p>This page is the host app's own servlet. aurora-webhooks records "
                 + "Aurora's deliveries under <code>" + escape(webhooksPath) + "/&lt;event&gt;</code> and keeps "
                 + "<code>aurora_leads</code> in sync. The page refreshes every 3 seconds.</p>");
+        String console = req.getContextPath() + webhooksPath + "/_dashboard";
+        out.println("<p>The library's own operator console is at <a href=\"" + escape(console) + "\">" + escape(console)
+                + "</a> (behind <code>aurora.admin.username</code>/<code>aurora.admin.password</code>; in demo mode the "
+                + "sample prints a generated pair at start).</p>");
         table(out, "Latest webhook deliveries (aurora_webhook_events)",
                 List.of("id", "event", "received", "attributes", "undocumented values", "repeat of"),
                 () -> rows(new EventLog(database).latest(ROWS), e -> cells(e.id(), e.eventType(), e.receivedAt(),
