@@ -130,6 +130,7 @@ public final class SampleApp implements AutoCloseable {
             params.put(Key.AUTH_HEADER_VALUE.key(), SAMPLE_TOKEN);
         }
         SimulatedAurora aurora = null;
+        boolean generatedAdmin = false;
         if (SampleKeys.demo(settings)) {
             aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults().withRequestsPerMinute(600)
                     .withCredentials("sample-tenant", "sample-api-token"));
@@ -148,6 +149,7 @@ public final class SampleApp implements AutoCloseable {
                 // stdout by printWelcome (the configuration the filter logs masks the password).
                 params.put(Key.ADMIN_USERNAME.key(), "admin");
                 params.put(Key.ADMIN_PASSWORD.key(), generatedPassword());
+                generatedAdmin = true;
             }
         }
 
@@ -186,7 +188,8 @@ public final class SampleApp implements AutoCloseable {
             throw startFailure(e, settings, requestedPort);
         }
         SampleApp app = new SampleApp(server, aurora, demo, port);
-        app.printWelcome(params, credential);
+        app.printWelcome(params, credential, generatedAdmin,
+                settings.adminUsername().isPresent() && settings.adminPassword().isPresent());
         return app;
     }
 
@@ -267,18 +270,21 @@ public final class SampleApp implements AutoCloseable {
 
     /**
      * What the user sees first, on stdout: where the app and the console are and, in demo mode, what is
-     * going on. The only place a generated admin password is ever shown.
+     * going on. The only place a generated admin password is ever shown; a configured one never is.
      */
-    private void printWelcome(Map<String, String> params, boolean ownCredential) {
+    private void printWelcome(Map<String, String> params, boolean ownCredential, boolean generatedAdmin,
+                              boolean configuredAdmin) {
         String path = params.get(Key.WEBHOOKS_PATH.key());
         StringBuilder sb = new StringBuilder("\naurora-webhooks sample is running on http://localhost:" + port + "/\n")
                 .append("  database: ").append(params.get(Key.DB_URL.key())).append('\n');
-        String username = params.get(Key.ADMIN_USERNAME.key());
-        if (username != null) {
-            sb.append("  operator console: http://localhost:").append(port).append(path).append("/_dashboard\n")
-                    .append("    user ").append(username).append("   password ").append(params.get(Key.ADMIN_PASSWORD.key()))
+        String console = "  operator console: http://localhost:" + port + path + "/_dashboard\n";
+        if (generatedAdmin) {
+            sb.append(console).append("    user ").append(params.get(Key.ADMIN_USERNAME.key())).append("   password ")
+                    .append(params.get(Key.ADMIN_PASSWORD.key()))
                     .append("\n    (made for this run and shown only here; set aurora.admin.username and "
                             + "aurora.admin.password to choose your own)\n");
+        } else if (configuredAdmin) {
+            sb.append(console).append("    (aurora.admin.username and aurora.admin.password as configured)\n");
         }
         if (!ownCredential) {
             sb.append("  record a delivery as Aurora would send it:\n")
