@@ -258,6 +258,9 @@ public final class SampleApp implements AutoCloseable {
         }
         ScheduledExecutorService demo = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sample-demo"));
         DemoStories stories = new DemoStories(aurora, 7);
+        // The first beat (the lead whose lead_created is lost) before start returns, so that even a reconcile
+        // the schedule fires in the app's first second finds it.
+        stories.tick();
         var unused = demo.scheduleWithFixedDelay(() -> {
             try {
                 stories.tick();
