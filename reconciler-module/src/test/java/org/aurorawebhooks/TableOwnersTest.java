@@ -26,6 +26,7 @@ class TableOwnersTest {
             "aurora_webhook_events", "servlet-module/src/main/java/org/aurorawebhooks/store/EventLog.java",
             "aurora_handler_deliveries", "servlet-module/src/main/java/org/aurorawebhooks/store/HandlerDeliveries.java",
             "aurora_lead_sync", "servlet-module/src/main/java/org/aurorawebhooks/store/LeadSyncTable.java",
+            "aurora_handler_deliveries", "servlet-module/src/main/java/org/aurorawebhooks/store/HandlerDeliveries.java",
             "aurora_leads", "reconciler-module/src/main/java/org/aurorawebhooks/sync/LeadStore.java",
             "aurora_reconcile_runs", "reconciler-module/src/main/java/org/aurorawebhooks/reconcile/ReconcileRuns.java",
             "aurora_locks", "reconciler-module/src/main/java/org/aurorawebhooks/reconcile/LeaseLock.java");

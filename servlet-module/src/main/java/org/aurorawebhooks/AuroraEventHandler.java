@@ -15,8 +15,10 @@ package org.aurorawebhooks;
  * <p><b>Failure.</b> A call that throws (anything, including an {@link Error} other than a VM error) or
  * runs longer than {@code aurora.handlers.timeout} (the calling thread is then interrupted) is retried after
  * the waits of {@code aurora.handlers.retry-schedule}, with jitter; {@link AuroraEvent#attempt()} says which
- * attempt a call is. While one event of a subject is being retried, that handler's later events of the same
- * subject wait (order is kept). After the last attempt the delivery is a <em>dead letter</em>: it stays,
+ * attempt a call is. A call that never reports back (its node crashed or lost the database, or it ignored
+ * the interrupt) counts as a failed attempt too, once its claim expires ({@code aurora.handlers.timeout} plus
+ * 30 s), and is made again, possibly on another node. While one event of a subject is being retried, that
+ * handler's later events of the same subject wait (order is kept). After the last attempt the delivery is a <em>dead letter</em>: it stays,
  * with its last error, until an operator retries it ({@code dead-letters}, {@code retry}); the subject's
  * later events then go on. Because a call can be repeated (a retry, a crash after the work and before the
  * "done" mark), make the work idempotent, or use {@link AuroraTransactionalHandler} for work in the same

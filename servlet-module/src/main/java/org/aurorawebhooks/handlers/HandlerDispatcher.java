@@ -14,7 +14,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.aurorawebhooks.AuroraEvent;
 import org.aurorawebhooks.AuroraEventHandler;
@@ -41,7 +40,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A claim lasts the call's timeout plus {@link #CLAIM_GRACE}; a node that dies mid-call leaves a claim
  * that another node takes over once it expires. A call longer than {@code aurora.handlers.timeout} is
- * interrupted (and a transactional handler's connection aborted) and counts as a failed attempt. Thread-safe.
+ * interrupted (and a transactional handler's connection aborted) and counts as a failed attempt. A claim
+ * that expired without an outcome (the node died, the database was gone when the outcome was written, or the
+ * handler ignored the interrupt) counts as a failed attempt too, so a call that hangs every time ends dead
+ * rather than being tried forever; the late outcome of such a call is not recorded (its claim token no longer
+ * matches). Thread-safe.
  */
 public final class HandlerDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HandlerDispatcher.class);
@@ -49,6 +52,8 @@ public final class HandlerDispatcher implements AutoCloseable {
     static final Duration POLL = Duration.ofSeconds(1);
     /** How long a claim outlives the call's timeout: time to record the outcome. */
     static final Duration CLAIM_GRACE = Duration.ofSeconds(30);
+    /** While an outcome cannot be written, it is tried again this often (until the claim expires). */
+    private static final Duration OUTCOME_RETRY = Duration.ofMillis(500);
     /** After a database error, the poller waits this long before claiming again. */
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(5);
     /** How long close() waits for calls in progress before interrupting them. */
@@ -60,6 +65,9 @@ public final class HandlerDispatcher implements AutoCloseable {
     private final EventLog events;
     private final RetrySchedule schedule;
     private final Duration timeout;
+    private final Duration claimGrace;
+    /** The error of an attempt whose claim expired before it reported back. */
+    private final String expiredError;
     private final Clock clock;
     private final int workers;
     private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
@@ -72,6 +80,7 @@ public final class HandlerDispatcher implements AutoCloseable {
     private final ExecutorService pool;
     private final ScheduledExecutorService watchdog;
     private final Thread poller;
+    private final Runnable waker = this::wake;
     private volatile boolean running = true;
 
     /**
@@ -81,6 +90,15 @@ public final class HandlerDispatcher implements AutoCloseable {
      */
     public HandlerDispatcher(Database database, HandlerRegistry registry, int workers, List<Duration> retrySchedule,
                              Duration timeout, Clock clock) {
+        this(database, registry, workers, retrySchedule, timeout, CLAIM_GRACE, clock);
+    }
+
+    /** @param claimGrace how long a claim outlives the timeout ({@link #CLAIM_GRACE}; shorter in tests) */
+    HandlerDispatcher(Database database, HandlerRegistry registry, int workers, List<Duration> retrySchedule,
+                      Duration timeout, Duration claimGrace, Clock clock) {
+        this.claimGrace = claimGrace;
+        this.expiredError = "no outcome within aurora.handlers.timeout (" + timeout + ") plus " + claimGrace
+                + ": the node calling it stopped or lost the database, or the handler ignored the interrupt";
         this.database = database;
         this.registry = registry;
         this.deliveries = new HandlerDeliveries(database.dialect());
@@ -93,7 +111,7 @@ public final class HandlerDispatcher implements AutoCloseable {
         this.pool = Executors.newFixedThreadPool(workers, poolThreads);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(watchdogThreads);
         this.poller = pollerThreads.newThread(this::poll);
-        registry.onQueued(this::wake);
+        registry.onQueued(waker);
     }
 
     /** Starts the poller. */
@@ -121,6 +139,9 @@ public final class HandlerDispatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
+                if (!running) {
+                    return; // close() interrupted a claim: not a database problem
+                }
                 log.warn("aurora-webhooks: could not claim handler deliveries from {}: {}; trying again in {} s",
                         database.description(), e.getMessage(), ERROR_BACKOFF.toSeconds());
                 try {
@@ -132,27 +153,39 @@ public final class HandlerDispatcher implements AutoCloseable {
         }
     }
 
+    /** A claim's token and when it expires (epoch ms, on {@link #clock}). */
+    private record Lease(String token, long expires) {
+    }
+
+    /** What one claim took: the deliveries and their events, read in the claim's transaction. */
+    private record Batch(List<Claimed> claimed, Map<Long, EventLog.RecordedEvent> events) {
+    }
+
     /** Claims up to {@code limit} deliveries and hands each to a worker; returns how many. */
     private int claimAndSubmit(int limit) {
         database.ensureMigrated();
         String token = node + "#" + claims.incrementAndGet();
         long now = clock.millis();
-        long expires = now + timeout.plus(CLAIM_GRACE).toMillis();
-        List<Claimed> claimed = database.jdbi().inTransaction(h ->
-                deliveries.claim(h, registry.names(), token, now, expires, limit));
-        if (claimed.isEmpty()) {
-            return 0;
-        }
-        Map<Long, EventLog.RecordedEvent> byId = new HashMap<>();
-        for (EventLog.RecordedEvent e : events.byIds(claimed.stream().map(Claimed::eventId).distinct().toList())) {
-            byId.put(e.id(), e);
-        }
-        for (Claimed c : claimed) {
-            freeWorkers.acquireUninterruptibly();
+        long expires = now + timeout.plus(claimGrace).toMillis();
+        // The events are read in the claim's transaction: if reading them fails, the claim rolls back with it
+        // instead of holding the deliveries (and their subjects) until it expires.
+        Batch batch = database.jdbi().inTransaction(h -> {
+            List<Claimed> claimed = deliveries.claim(h, registry.names(), token, now, expires, limit, expiredError);
+            Map<Long, EventLog.RecordedEvent> byId = new HashMap<>();
+            if (!claimed.isEmpty()) {
+                for (EventLog.RecordedEvent e : events.byIds(h, claimed.stream().map(Claimed::eventId).distinct().toList())) {
+                    byId.put(e.id(), e);
+                }
+            }
+            return new Batch(claimed, byId);
+        });
+        Lease lease = new Lease(token, expires);
+        for (Claimed c : batch.claimed()) {
+            freeWorkers.acquireUninterruptibly(); // never blocks: only this thread takes permits, at most as many as were free
             try {
                 pool.execute(() -> {
                     try {
-                        call(c, token, byId.get(c.eventId()));
+                        call(c, lease, batch.events().get(c.eventId()));
                     } finally {
                         freeWorkers.release();
                         wake();
@@ -160,92 +193,142 @@ public final class HandlerDispatcher implements AutoCloseable {
                 });
             } catch (RejectedExecutionException stopping) {
                 freeWorkers.release();
-                giveBack(c, token);
+                giveBack(c, lease);
             }
         }
-        return claimed.size();
+        return batch.claimed().size();
+    }
+
+    /**
+     * The race between a call ending and its watchdog firing, decided under one lock: once {@link #end}
+     * returned, no interrupt or abort from this call's watchdog can arrive any more, so clearing the
+     * interrupt flag after it is final and a late interrupt never hits the outcome's SQL or the next call on
+     * the same worker thread.
+     */
+    private static final class Watch {
+        private final Thread worker;
+        private boolean over;
+        private boolean timedOut;
+        private java.sql.Connection connection;
+
+        Watch(Thread worker) {
+            this.worker = worker;
+        }
+
+        /** A transactional handler's connection: aborted on timeout, since a blocked JDBC call ignores interrupts. */
+        synchronized void use(java.sql.Connection c) {
+            connection = c;
+        }
+
+        synchronized void timeOut() {
+            if (!over) {
+                timedOut = true;
+                worker.interrupt();
+                if (connection != null) {
+                    abort(connection); // closed already (call finished meanwhile): a no-op on the pool's proxy
+                }
+            }
+        }
+
+        synchronized boolean timedOut() {
+            return timedOut;
+        }
+
+        /** Ends the watch; returns whether it timed out. */
+        synchronized boolean end() {
+            over = true;
+            connection = null;
+            return timedOut;
+        }
     }
 
     /** One attempt of one delivery, on a worker thread. */
-    private void call(Claimed c, String token, EventLog.RecordedEvent recorded) {
-        int attempt = c.attempts() + 1;
+    private void call(Claimed c, Lease lease, EventLog.RecordedEvent recorded) {
         if (!running) {
-            giveBack(c, token);
+            giveBack(c, lease);
             return;
         }
         AuroraEventHandler handler = registry.byName(c.handler()).orElse(null);
         if (handler == null) {
-            giveBack(c, token); // cannot happen: only registered names are claimed
+            giveBack(c, lease); // cannot happen: only registered names are claimed
             return;
         }
+        if (c.attempts() >= schedule.attempts()) {
+            // Its last attempt never reported back (see HandlerDeliveries.claim), or the schedule was shortened
+            // since: it is dead, not called again.
+            finish(c, lease, c.attempts(), c.lastError() != null ? c.lastError()
+                    : "out of attempts: aurora.handlers.retry-schedule allows " + schedule.attempts(), true);
+            return;
+        }
+        int attempt = c.attempts() + 1;
         if (recorded == null) {
-            finish(c, token, attempt, "event " + c.eventId() + " no longer exists (pruned by aurora.retention.events?)", true);
+            finish(c, lease, attempt, "event " + c.eventId() + " no longer exists (pruned by aurora.retention.events?)", true);
             return;
         }
         AuroraEvent event = toEvent(recorded, attempt);
-        Thread worker = Thread.currentThread();
-        AtomicBoolean timedOut = new AtomicBoolean();
-        AtomicBoolean finished = new AtomicBoolean();
-        java.util.concurrent.atomic.AtomicReference<java.sql.Connection> transaction = new java.util.concurrent.atomic.AtomicReference<>();
-        ScheduledFuture<?> deadline = watchdog.schedule(() -> {
-            if (!finished.get()) {
-                timedOut.set(true);
-                worker.interrupt();
-                java.sql.Connection connection = transaction.get();
-                if (connection != null) {
-                    abort(connection);
-                }
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        String failure = null;
+        Watch watch = new Watch(Thread.currentThread());
+        ScheduledFuture<?> deadline = watchdog.schedule(watch::timeOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Throwable thrown = null;
+        Boolean marked = null; // a transactional handler's outcome: committed with the done mark, or not
+        boolean timedOut;
         try {
-            if (!handler.accepts(event.type())) {
+            if (!accepts(handler, event.type())) {
                 // A replay offered it an event it does not take: nothing to do.
             } else if (handler instanceof AuroraTransactionalHandler transactional) {
-                boolean marked = database.jdbi().inTransaction(h -> {
-                    transaction.set(h.getConnection());
+                marked = database.jdbi().inTransaction(h -> {
+                    watch.use(h.getConnection());
                     transactional.handle(event, h.getConnection());
-                    if (timedOut.get()) {
-                        throw new InterruptedException("timed out");
+                    if (watch.timedOut()) {
+                        throw new InterruptedException("timed out"); // rolls its work back
                     }
-                    if (!deliveries.complete(h, c.id(), token, attempt, clock.millis())) {
+                    if (!deliveries.complete(h, c.id(), lease.token(), attempt, clock.millis())) {
                         h.rollback();
                         return false;
                     }
                     return true;
                 });
-                if (!marked) {
-                    log.warn("aurora-webhooks: handler {} finished delivery {} after its claim was lost; its transaction "
-                            + "was rolled back", c.handler(), c.id());
-                }
-                return;
             } else {
                 handler.handle(event);
-                if (timedOut.get()) {
-                    throw new InterruptedException("timed out");
-                }
             }
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable t) {
-            failure = timedOut.get() ? "timed out after " + timeout + " (aurora.handlers.timeout); interrupted"
-                    : describe(t);
+            thrown = t;
         } finally {
-            finished.set(true);
+            timedOut = watch.end();
             deadline.cancel(false);
-            Thread.interrupted(); // a late interrupt must not hit the next call on this thread
-            transaction.set(null);
+            Thread.interrupted(); // this call's interrupt, if any; no later one can come (see Watch)
         }
-        if (failure == null) {
-            complete(c, token, attempt);
+        if (Boolean.TRUE.equals(marked)) {
+            return; // committed with its work, even if the watchdog fired during the commit
+        }
+        if (Boolean.FALSE.equals(marked)) {
+            log.warn("aurora-webhooks: handler {} finished delivery {} after its claim was lost; its transaction "
+                    + "was rolled back", c.handler(), c.id());
+            return;
+        }
+        if (timedOut) {
+            finish(c, lease, attempt, "timed out after " + timeout + " (aurora.handlers.timeout); interrupted",
+                    schedule.isLast(attempt));
+        } else if (thrown != null) {
+            finish(c, lease, attempt, describe(thrown), schedule.isLast(attempt));
         } else {
-            finish(c, token, attempt, failure, schedule.isLast(attempt));
+            complete(c, lease, attempt);
         }
     }
 
-    private void complete(Claimed c, String token, int attempt) {
+    /** As the registry decides: a handler whose accepts() throws gets the event. */
+    private static boolean accepts(AuroraEventHandler handler, String eventType) {
         try {
-            boolean ours = database.jdbi().inTransaction(h -> deliveries.complete(h, c.id(), token, attempt, clock.millis()));
+            return handler.accepts(eventType);
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    private void complete(Claimed c, Lease lease, int attempt) {
+        try {
+            boolean ours = persist(lease, h -> deliveries.complete(h, c.id(), lease.token(), attempt, clock.millis()));
             if (!ours) {
                 log.warn("aurora-webhooks: handler {} finished delivery {} after its claim was lost; it may run again",
                         c.handler(), c.id());
@@ -257,19 +340,25 @@ public final class HandlerDispatcher implements AutoCloseable {
     }
 
     /** Records a failed attempt: a retry on the schedule, or a dead letter when {@code last}. */
-    private void finish(Claimed c, String token, int attempt, String error, boolean last) {
+    private void finish(Claimed c, Lease lease, int attempt, String error, boolean last) {
         try {
             long now = clock.millis();
             if (last) {
-                database.jdbi().useTransaction(h -> deliveries.bury(h, c.id(), token, attempt, error, now));
+                if (!persist(lease, h -> deliveries.bury(h, c.id(), lease.token(), attempt, error, now))) {
+                    lost(c, error);
+                    return;
+                }
                 log.warn("aurora-webhooks: handler {} failed delivery {} (event {}) for the last time (attempt {}): {}; "
                         + "it is a dead letter now", c.handler(), c.id(), c.eventId(), attempt, error);
             } else {
                 Duration wait = schedule.waitAfter(attempt);
-                database.jdbi().useTransaction(h ->
-                        deliveries.retryLater(h, c.id(), token, attempt, error, now + wait.toMillis()));
-                log.info("aurora-webhooks: handler {} failed delivery {} (event {}), attempt {} of {}: {}; next in {} s",
-                        c.handler(), c.id(), c.eventId(), attempt, schedule.attempts(), error, wait.toSeconds());
+                if (!persist(lease, h ->
+                        deliveries.retryLater(h, c.id(), lease.token(), attempt, error, now + wait.toMillis()))) {
+                    lost(c, error);
+                    return;
+                }
+                log.info("aurora-webhooks: handler {} failed delivery {} (event {}), attempt {} of {}: {}; next in {}",
+                        c.handler(), c.id(), c.eventId(), attempt, schedule.attempts(), error, wait);
             }
         } catch (RuntimeException e) {
             log.warn("aurora-webhooks: could not record the failure of delivery {} ({}); it will be tried again once "
@@ -277,9 +366,40 @@ public final class HandlerDispatcher implements AutoCloseable {
         }
     }
 
-    private void giveBack(Claimed c, String token) {
+    /**
+     * Writes an outcome, again every {@link #OUTCOME_RETRY} while it fails (the database unreachable) and the
+     * claim lasts: an outcome lost to a short outage would otherwise have the call made again once the claim
+     * expires, counted as a failed attempt. Gives up when the claim is about to expire or the dispatcher closes.
+     */
+    private boolean persist(Lease lease, org.jdbi.v3.core.HandleCallback<Boolean, RuntimeException> write) {
+        while (true) {
+            try {
+                return database.jdbi().inTransaction(write);
+            } catch (RuntimeException e) {
+                if (!running || clock.millis() + OUTCOME_RETRY.toMillis() >= lease.expires()) {
+                    throw e;
+                }
+                log.debug("aurora-webhooks: could not record a handler's outcome ({}); trying again in {}", e.getMessage(),
+                        OUTCOME_RETRY);
+                try {
+                    Thread.sleep(OUTCOME_RETRY.toMillis());
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** A failure reported after the claim expired: whoever took the delivery over records its outcome. */
+    private static void lost(Claimed c, String error) {
+        log.warn("aurora-webhooks: handler {} failed delivery {} ({}) after its claim was lost; the failure is not "
+                + "recorded, the call that took the delivery over decides", c.handler(), c.id(), error);
+    }
+
+    private void giveBack(Claimed c, Lease lease) {
         try {
-            database.jdbi().useTransaction(h -> deliveries.giveBack(h, c.id(), token));
+            database.jdbi().useTransaction(h -> deliveries.giveBack(h, c.id(), lease.token()));
         } catch (RuntimeException e) {
             log.debug("aurora-webhooks: could not give back delivery {}; its claim expires instead", c.id(), e);
         }
@@ -335,6 +455,7 @@ public final class HandlerDispatcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        registry.removeOnQueued(waker);
         poller.interrupt();
         try {
             poller.join(STOP_WAIT.toMillis());

@@ -29,7 +29,8 @@ public final class HandlerRegistry implements HandlerTargets {
     private final Map<String, AuroraEventHandler> handlers = new ConcurrentSkipListMap<>();
     /** Handlers whose accepts() threw, reported once each. */
     private final Map<String, Boolean> reportedAcceptFailures = new ConcurrentHashMap<>();
-    private volatile Runnable onQueued = () -> { };
+    /** Whom to wake after a commit that queued deliveries: the dispatchers using this registry. */
+    private final List<Runnable> onQueued = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A registry outside any servlet context (tests, the CLI). */
     public HandlerRegistry() {
@@ -102,9 +103,18 @@ public final class HandlerRegistry implements HandlerTargets {
         return same != null && same.getClass() == handler.getClass();
     }
 
-    /** Called after a commit that queued handler deliveries (the dispatcher wakes up). */
+    /**
+     * Adds what to run after a commit that queued handler deliveries (a dispatcher waking up). A list, not
+     * one slot: a dispatcher that replaced another (a filter restarted in the same context), or two in one
+     * process, must not silence each other.
+     */
     void onQueued(Runnable action) {
-        this.onQueued = action;
+        onQueued.add(action);
+    }
+
+    /** Removes what {@link #onQueued} added (a dispatcher closing). */
+    void removeOnQueued(Runnable action) {
+        onQueued.remove(action);
     }
 
     @Override
@@ -136,7 +146,9 @@ public final class HandlerRegistry implements HandlerTargets {
 
     @Override
     public void queued() {
-        onQueued.run();
+        for (Runnable action : onQueued) {
+            action.run();
+        }
     }
 
     public Optional<AuroraEventHandler> byName(String name) {

@@ -51,6 +51,16 @@ public enum Dialect {
         public String forUpdateSkipLocked() {
             return ""; // SQLite serializes writers: a single UPDATE is already exclusive
         }
+
+        @Override
+        boolean beginsTransactionAtCommit() {
+            return true;
+        }
+
+        @Override
+        int writerLanes() {
+            return 1; // one writer at a time anyway
+        }
     },
     /** Timestamps as {@code TIMESTAMPTZ}. */
     POSTGRESQL("postgresql", "org.postgresql.Driver") {
@@ -70,6 +80,17 @@ public enum Dialect {
             config.addDataSourceProperty("connectTimeout", "3");
             config.addDataSourceProperty("socketTimeout", "30");
             config.addDataSourceProperty("ApplicationName", "aurora-webhooks");
+        }
+
+        @Override
+        boolean bindsArrays() {
+            return true;
+        }
+
+        @Override
+        int writerLanes() {
+            // A batch is one round trip whose commit (a flush) a second lane overlaps with its own batch.
+            return 2;
         }
 
         @Override
@@ -211,6 +232,34 @@ public enum Dialect {
      */
     boolean insertReturning(DatabaseMetaData server) throws SQLException {
         return hasReturning();
+    }
+
+    /**
+     * Whether a statement can take a column of values as one array parameter ({@code unnest}), and a
+     * sequence value can be drawn in a query. Then the event writer stores a batch, whatever its size,
+     * with one statement text that the server prepares once, in one round trip: PostgreSQL re-parses
+     * and re-plans a multi-row {@code VALUES} for every new number of rows.
+     */
+    boolean bindsArrays() {
+        return false;
+    }
+
+    /**
+     * Whether the driver, with autocommit off, begins the next transaction as soon as one commits: then a
+     * writer must switch autocommit back on after each commit, or it holds the database's write lock while
+     * it waits for the next batch (SQLite's driver does this).
+     */
+    boolean beginsTransactionAtCommit() {
+        return false;
+    }
+
+    /**
+     * How many event writer threads, each with its own connection, write batches concurrently. On MariaDB
+     * one: a second lane halves the batches, and per delivery both the server and the JVM spent about half
+     * as much CPU again (measured under load on 2 cores), more than the overlapped commit gives back.
+     */
+    int writerLanes() {
+        return 1;
     }
 
     /** The clause that makes concurrent claimers skip each other's rows instead of waiting. */

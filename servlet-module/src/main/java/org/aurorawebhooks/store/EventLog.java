@@ -1,5 +1,6 @@
 package org.aurorawebhooks.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -83,6 +84,97 @@ public final class EventLog {
     static String earliestByFingerprintSql(int fingerprints) {
         return "SELECT fingerprint, MIN(id) FROM aurora_webhook_events WHERE fingerprint IN ("
                 + String.join(", ", Collections.nCopies(fingerprints, "?")) + ") AND received_at >= ? GROUP BY fingerprint";
+    }
+
+    /**
+     * The whole of a batch as one statement whose text does not depend on the batch's size (PostgreSQL, see
+     * {@link Dialect#bindsArrays()}): each column arrives as one array, so the server parses and plans it once
+     * per connection instead of once per batch size, and one round trip, commit included in autocommit
+     * mode, stores the batch. The ids are drawn from the table's sequence before the insert so that a
+     * delivery repeating another of the same batch can name it: with {@code detectRepeats}, a row's
+     * {@code repeat_of} is the smallest id among the identical deliveries received at or after the
+     * window's start, earlier rows first, then the batch's own rows.
+     *
+     * <p>Parameters: one array per column bound by {@link #bindArrays}, then (with {@code detectRepeats})
+     * the window's start, then those of {@code alongside}, a data-modifying statement run in the same
+     * transaction (the lead sync's upsert), or null. Columns: the delivery's position in the batch (from
+     * 1), its id, its {@code repeat_of}.
+     */
+    static String insertFromArraysSql(boolean detectRepeats, String alongside) {
+        List<String> columns = COLUMNS.subList(0, COLUMNS.size() - 1); // all but repeat_of, which is computed here
+        StringBuilder sql = new StringBuilder("WITH batch AS (SELECT t.*, nextval(pg_get_serial_sequence('aurora_webhook_events', 'id')) AS id FROM unnest(");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(arrayType(columns.get(i))).append(')');
+        }
+        sql.append(") WITH ORDINALITY AS t(").append(String.join(", ", columns)).append(", n)), ");
+        if (detectRepeats) {
+            // A lookup per row, not a join: the server keeps the plan it made for the first batches, when the
+            // table may have been empty, and a join planned then scans the whole table ever after.
+            sql.append("stored AS (SELECT b.*, COALESCE(e.id, NULLIF(MIN(b.id) OVER (PARTITION BY b.fingerprint), b.id)) AS repeat_of ")
+                    .append("FROM batch b LEFT JOIN LATERAL (SELECT MIN(id) AS id FROM aurora_webhook_events ")
+                    .append("WHERE fingerprint = b.fingerprint AND received_at >= ?) e ON TRUE), ");
+        } else {
+            sql.append("stored AS (SELECT b.*, CAST(NULL AS BIGINT) AS repeat_of FROM batch b), ");
+        }
+        sql.append("inserted AS (INSERT INTO aurora_webhook_events (id, ").append(String.join(", ", COLUMNS))
+                .append(") SELECT id, ").append(String.join(", ", COLUMNS)).append(" FROM stored ORDER BY n)");
+        if (alongside != null) {
+            sql.append(", alongside AS (").append(alongside).append(')');
+        }
+        return sql.append(" SELECT n, id, repeat_of FROM stored").toString();
+    }
+
+    /** The PostgreSQL array type a column's values are bound as in {@link #insertFromArraysSql}. */
+    private static String arrayType(String column) {
+        return switch (column) {
+            case "received_at" -> "TIMESTAMPTZ[]";
+            // CHAR like the column: compared as TEXT, the fingerprint would not use the repeat index
+            case "fingerprint" -> "CHAR(32)[]";
+            default -> "TEXT[]";
+        };
+    }
+
+    /**
+     * Binds a batch's columns as arrays, from parameter {@code first} on, in the order of
+     * {@link #insertFromArraysSql}; returns the next parameter index.
+     */
+    static int bindArrays(PreparedStatement st, int first, List<Delivery> batch) throws SQLException {
+        Connection c = st.getConnection();
+        int n = batch.size();
+        int i = first;
+        String[] values = new String[n];
+        for (int r = 0; r < n; r++) {
+            values[r] = batch.get(r).eventType();
+        }
+        st.setArray(i++, c.createArrayOf("text", values));
+        values = new String[n];
+        for (int r = 0; r < n; r++) {
+            values[r] = batch.get(r).receivedAt().toString(); // ISO-8601 in UTC: no session time zone applies
+        }
+        st.setArray(i++, c.createArrayOf("timestamptz", values));
+        for (Attribute a : Attribute.values()) {
+            values = new String[n];
+            for (int r = 0; r < n; r++) {
+                values[r] = batch.get(r).value(a);
+            }
+            st.setArray(i++, c.createArrayOf("text", values));
+        }
+        values = new String[n];
+        for (int r = 0; r < n; r++) {
+            values[r] = batch.get(r).queryString();
+        }
+        st.setArray(i++, c.createArrayOf("text", values));
+        values = new String[n];
+        for (int r = 0; r < n; r++) {
+            values[r] = batch.get(r).undocumented();
+        }
+        st.setArray(i++, c.createArrayOf("text", values));
+        values = new String[n];
+        for (int r = 0; r < n; r++) {
+            values[r] = batch.get(r).fingerprint();
+        }
+        st.setArray(i++, c.createArrayOf("bpchar", values));
+        return i;
     }
 
     /** Binds one delivery's columns from parameter {@code first} on; returns the next parameter index. */
@@ -169,9 +261,17 @@ public final class EventLog {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM aurora_webhook_events WHERE id IN (<ids>) ORDER BY id")
+        return database.jdbi().withHandle(h -> byIds(h, ids));
+    }
+
+    /** The events with these ids, on the caller's handle (the dispatcher reads them in its claim's transaction). */
+    public List<RecordedEvent> byIds(Handle h, java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return h.createQuery("SELECT * FROM aurora_webhook_events WHERE id IN (<ids>) ORDER BY id")
                 .bindList("ids", List.copyOf(ids))
-                .map((rs, ctx) -> recorded(rs)).list());
+                .map((rs, ctx) -> recorded(rs)).list();
     }
 
     private RecordedEvent recorded(java.sql.ResultSet rs) throws SQLException {

@@ -36,17 +36,14 @@ import org.slf4j.LoggerFactory;
  * commit-before-acknowledge fast.
  *
  * <p>A lead event also marks its lead as due for a fetch in {@code aurora_lead_sync}, in the same
- * transaction. After a failure the writer fails fast for a moment, then tries again: the database
+ * transaction. On PostgreSQL the whole batch is one prepared statement with the columns bound as arrays,
+ * run in autocommit mode: one round trip, commit included, and no re-planning per batch size (see
+ * {@link EventLog#insertFromArraysSql}); the other databases run a few multi-row statements and commit. After a failure the writer fails fast for a moment, then tries again: the database
  * coming back needs no restart. Thread-safe.
  */
 public final class EventWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
     private static final int MAX_BATCH = 512;
-    /**
-     * Writer threads on a database server. Each has its own connection, so one batch's commit (a disk
-     * flush on the server) overlaps the next batch's statements; SQLite has one writer at a time anyway.
-     */
-    private static final int LANES = 2;
     /** After a failed commit, deliveries are refused at once for this long instead of queueing behind the outage. */
     private static final long BACKOFF_MILLIS = 1_000;
 
@@ -96,7 +93,7 @@ public final class EventWriter implements AutoCloseable {
         this.repeatWindow = repeatWindow;
         this.clock = clock;
         this.leadSync = new LeadSyncTable(database.dialect());
-        int count = database.dialect() == Dialect.SQLITE ? 1 : LANES;
+        int count = database.dialect().writerLanes();
         ThreadFactory threads = DaemonThreads.named("webhooks-writer");
         for (int i = 0; i < count; i++) {
             lanes.add(new Lane(threads));
@@ -149,6 +146,8 @@ public final class EventWriter implements AutoCloseable {
         private boolean queuedHandlerWork;
         /** Without RETURNING (MySQL): one single-row INSERT run as a JDBC batch, ids from the generated keys. */
         private PreparedStatement insertOne;
+        /** Where the dialect binds arrays (PostgreSQL): the whole batch as one statement, prepared once. */
+        private PreparedStatement storeArrays;
 
         Lane(ThreadFactory threads) {
             thread = threads.newThread(this::run);
@@ -213,21 +212,60 @@ public final class EventWriter implements AutoCloseable {
         private List<Stored> storeRetryingDeadlocks(List<Delivery> deliveries) throws SQLException {
             for (int attempt = 1; ; attempt++) {
                 Connection connection = connection();
+                if (storeArrays != null && !wantedByHandlers(deliveries)) {
+                    // One statement in autocommit mode: it commits before its result arrives, in one round trip.
+                    try {
+                        return storeAsArrays(deliveries);
+                    } catch (SQLException e) {
+                        if (attempt >= 3 || !isDeadlock(e)) {
+                            throw e;
+                        }
+                        continue;
+                    }
+                }
+                if (storeArrays != null) {
+                    // Handler deliveries need the rows' ids: the same statement, then their INSERT, in one transaction.
+                    try {
+                        connection.setAutoCommit(false);
+                        List<Stored> stored = storeAsArrays(deliveries);
+                        enqueueHandlerCalls(connection, deliveries, stored.stream().mapToLong(Stored::id).toArray());
+                        connection.commit();
+                        connection.setAutoCommit(true);
+                        return stored;
+                    } catch (SQLException e) {
+                        connection.rollback();
+                        connection.setAutoCommit(true);
+                        if (attempt >= 3 || !isDeadlock(e)) {
+                            throw e;
+                        }
+                        continue;
+                    }
+                }
                 try {
-                    // Open the transaction per batch and close it after: SQLite's driver would otherwise begin
-                    // the next transaction right after commit and hold the write lock between batches.
+                    // A no-op when the previous batch left it off (a round trip each way on MariaDB).
                     connection.setAutoCommit(false);
                     List<Stored> stored = store(connection, deliveries);
                     connection.commit();
-                    connection.setAutoCommit(true);
+                    endTransactions(connection);
                     return stored;
                 } catch (SQLException e) {
                     if (attempt >= 3 || !isDeadlock(e)) {
                         throw e;
                     }
                     connection.rollback();
-                    connection.setAutoCommit(true);
+                    endTransactions(connection);
                 }
+            }
+        }
+
+        /**
+         * Where the driver begins the next transaction at commit (SQLite: it would hold the write lock
+         * between batches), back to autocommit; elsewhere the connection stays in a transaction mode, the
+         * next statement opens the next transaction, and nothing holds a lock meanwhile.
+         */
+        private void endTransactions(Connection connection) throws SQLException {
+            if (database.dialect().beginsTransactionAtCommit()) {
+                connection.setAutoCommit(true);
             }
         }
 
@@ -275,16 +313,54 @@ public final class EventWriter implements AutoCloseable {
                     st.executeBatch();
                 }
             }
-            // Sorted: two lanes upserting overlapping leads lock them in the same order, so they never deadlock.
-        Map<String, LeadSyncTable.Request> due = new TreeMap<>();
-            for (Delivery d : batch) {
-                String leadId = d.value(Attribute.LEAD_ID);
-                if (d.isLeadEvent() && leadId != null) {
-                    due.merge(leadId, new LeadSyncTable.Request(1, d.eventType()),
-                            (a, b) -> new LeadSyncTable.Request(a.count() + b.count(), b.reason()));
+            leadSync.markDue(c, dueLeads(batch), clock.millis());
+            enqueueHandlerCalls(c, batch, ids);
+            List<Stored> stored = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                stored.add(new Stored(ids[i], repeatOf[i]));
+            }
+            return stored;
+        }
+
+        /**
+         * The batch in one statement (see {@link EventLog#insertFromArraysSql}): the repeat lookup, the
+         * rows with their ids and {@code repeat_of}, and the leads they make due.
+         */
+        private List<Stored> storeAsArrays(List<Delivery> batch) throws SQLException {
+            int p = EventLog.bindArrays(storeArrays, 1, batch);
+            if (!repeatWindow.isZero()) {
+                storeArrays.setObject(p++, database.dialect().timestamp(clock.instant().minus(repeatWindow)));
+            }
+            LeadSyncTable.bindDueArrays(storeArrays, p, dueLeads(batch), clock.millis());
+            Stored[] stored = new Stored[batch.size()];
+            int rows = 0;
+            try (ResultSet rs = storeArrays.executeQuery()) {
+                while (rs.next()) {
+                    int position = rs.getInt(1);
+                    long id = rs.getLong(2);
+                    long repeatOf = rs.getLong(3);
+                    stored[position - 1] = new Stored(id, rs.wasNull() ? null : repeatOf);
+                    rows++;
                 }
             }
-            leadSync.markDue(c, due, clock.millis());
+            if (rows != stored.length) {
+                throw new SQLException("the database returned " + rows + " stored rows for " + stored.length + " deliveries");
+            }
+            return Arrays.asList(stored);
+        }
+
+        /** Whether any handler accepts an event of the batch. */
+        private boolean wantedByHandlers(List<Delivery> batch) {
+            for (Delivery d : batch) {
+                if (!handlers.handlersFor(d.eventType()).isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Queues each accepting handler's delivery of each row (repeats included), in the caller's transaction. */
+        private void enqueueHandlerCalls(Connection c, List<Delivery> batch, long[] ids) throws SQLException {
             List<HandlerDeliveries.NewDelivery> calls = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
                 Delivery d = batch.get(i);
@@ -293,12 +369,7 @@ public final class EventWriter implements AutoCloseable {
                 }
             }
             handlerDeliveries.enqueue(c, calls, clock.millis());
-            queuedHandlerWork = !calls.isEmpty();
-            List<Stored> stored = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                stored.add(new Stored(ids[i], repeatOf[i]));
-            }
-            return stored;
+            queuedHandlerWork |= !calls.isEmpty();
         }
 
         /** Per fingerprint in the batch: the first identical delivery received within the window. */
@@ -359,13 +430,30 @@ public final class EventWriter implements AutoCloseable {
             return ids;
         }
 
+        /** Per lead: how many of the batch's lead events name it, and the last one's type. */
+        private static Map<String, LeadSyncTable.Request> dueLeads(List<Delivery> batch) {
+            // Sorted: two lanes upserting overlapping leads lock them in the same order, so they never deadlock.
+            Map<String, LeadSyncTable.Request> due = new TreeMap<>();
+            for (Delivery d : batch) {
+                String leadId = d.value(Attribute.LEAD_ID);
+                if (d.isLeadEvent() && leadId != null) {
+                    due.merge(leadId, new LeadSyncTable.Request(1, d.eventType()),
+                            (a, b) -> new LeadSyncTable.Request(a.count() + b.count(), b.reason()));
+                }
+            }
+            return due;
+        }
+
         private Connection connection() throws SQLException {
             if (handle == null) {
                 database.ensureMigrated();
                 handle = database.jdbi().open();
                 insertReturning = !generatedKeysOnly
                         && database.dialect().insertReturning(handle.getConnection().getMetaData());
-                if (!insertReturning) {
+                if (insertReturning && database.dialect().bindsArrays()) {
+                    storeArrays = handle.getConnection().prepareStatement(
+                            EventLog.insertFromArraysSql(!repeatWindow.isZero(), leadSync.markDueFromArraysSql()));
+                } else if (!insertReturning) {
                     insertOne = handle.getConnection().prepareStatement(EventLog.insertSql(1), Statement.RETURN_GENERATED_KEYS);
                 }
             }
@@ -391,6 +479,9 @@ public final class EventWriter implements AutoCloseable {
                 if (insertOne != null) {
                     insertOne.close();
                 }
+                if (storeArrays != null) {
+                    storeArrays.close();
+                }
                 handle.getConnection().setAutoCommit(true);
             } catch (SQLException | RuntimeException ignored) {
                 // best effort: a broken connection is evicted by the pool
@@ -402,6 +493,7 @@ public final class EventWriter implements AutoCloseable {
             }
             handle = null;
             insertOne = null;
+            storeArrays = null;
         }
     }
 

@@ -30,8 +30,12 @@ public final class HandlerDeliveries {
     /** What {@code last_error} keeps of a failure's description: the column's width. */
     public static final int ERROR_LENGTH = 2000;
 
-    /** A delivery a dispatcher now holds under {@code token}; finish it with the same token. */
-    public record Claimed(long id, long eventId, String handler, String subject, int attempts) {
+    /**
+     * A delivery a dispatcher now holds under {@code token}; finish it with the same token. {@code attempts}
+     * counts the attempts made so far, including one whose claim expired unfinished; {@code lastError} is
+     * that of the latest failed attempt, if any.
+     */
+    public record Claimed(long id, long eventId, String handler, String subject, int attempts, String lastError) {
     }
 
     /** A dead delivery, as {@code dead-letters} and the console list it. */
@@ -105,42 +109,59 @@ public final class HandlerDeliveries {
     /**
      * Claims up to {@code limit} due heads of the given handlers under {@code token} until {@code expires};
      * must run in a transaction. Concurrent claimers skip each other's rows ({@code FOR UPDATE SKIP LOCKED});
-     * a row behind a locked head is not a head either, so it is not taken meanwhile. On SQLite the writer
-     * lock makes the statement exclusive.
+     * a row behind a locked head is not a head either, so it is not taken meanwhile (the {@code NOT EXISTS}
+     * reads without locking on PostgreSQL and MariaDB alike). On SQLite the writer lock makes the statement
+     * exclusive.
+     *
+     * <p>A head still claimed by someone else whose claim expired was an attempt that never reported back
+     * (its node died, lost the database, or the handler ignored the interrupt after its timeout): it counts
+     * as a failed attempt with {@code expiredError} as its error, so a call that hangs every time ends dead
+     * instead of being retried forever at the same attempt number.
      */
-    public List<Claimed> claim(Handle h, Collection<String> handlers, String token, long now, long expires, int limit) {
+    public List<Claimed> claim(Handle h, Collection<String> handlers, String token, long now, long expires, int limit,
+                               String expiredError) {
         if (handlers.isEmpty() || limit <= 0) {
             return List.of();
         }
-        String heads = "SELECT d.id, d.event_id, d.handler, d.subject, d.attempts FROM aurora_handler_deliveries d WHERE d.status = 'pending' AND d.due_at <= :now "
+        String heads = "SELECT d.id, d.event_id, d.handler, d.subject, d.attempts, d.last_error, d.claimed_by "
+                + "FROM aurora_handler_deliveries d WHERE d.status = 'pending' AND d.due_at <= :now "
                 + "AND d.handler IN (<handlers>) AND (d.claimed_by IS NULL OR d.claim_expires_at < :now) "
                 + "AND NOT EXISTS (SELECT 1 FROM aurora_handler_deliveries p WHERE p.handler = d.handler "
                 + "AND p.subject = d.subject AND p.status = 'pending' AND p.id < d.id) "
                 + "ORDER BY d.due_at, d.id LIMIT :limit";
+        // attempts and last_error are assigned before claimed_by: MariaDB evaluates SET left to right, with
+        // the values already assigned, PostgreSQL and SQLite with the old ones; this order reads the old
+        // claimed_by on all three.
+        String set = "SET attempts = CASE WHEN claimed_by IS NULL THEN attempts ELSE attempts + 1 END, "
+                + "last_error = CASE WHEN claimed_by IS NULL THEN last_error ELSE :expiredError END, "
+                + "claimed_by = :token, claim_expires_at = :expires ";
+        String error = truncate(expiredError);
         if (dialect.hasReturning()) {
-            return h.createQuery("UPDATE aurora_handler_deliveries SET claimed_by = :token, claim_expires_at = :expires "
+            return h.createQuery("UPDATE aurora_handler_deliveries " + set
                             + "WHERE id IN (SELECT id FROM (" + heads + dialect.forUpdateSkipLocked() + ") AS heads) "
-                            + "RETURNING id, event_id, handler, subject, attempts")
+                            + "RETURNING id, event_id, handler, subject, attempts, last_error")
                     .bindList("handlers", List.copyOf(handlers)).bind("token", token).bind("expires", expires)
-                    .bind("now", now).bind("limit", limit)
-                    .map((rs, ctx) -> claimed(rs)).list();
+                    .bind("now", now).bind("limit", limit).bind("expiredError", error)
+                    .map((rs, ctx) -> new Claimed(rs.getLong("id"), rs.getLong("event_id"), rs.getString("handler"),
+                            rs.getString("subject"), rs.getInt("attempts"), rs.getString("last_error")))
+                    .list();
         }
         // No UPDATE ... RETURNING: lock the heads, then claim exactly those, in the caller's transaction.
         List<Claimed> claimed = h.createQuery(heads + dialect.forUpdateSkipLocked())
                 .bindList("handlers", List.copyOf(handlers)).bind("now", now).bind("limit", limit)
-                .map((rs, ctx) -> claimed(rs)).list();
+                .map((rs, ctx) -> {
+                    boolean expired = rs.getString("claimed_by") != null;
+                    return new Claimed(rs.getLong("id"), rs.getLong("event_id"), rs.getString("handler"),
+                            rs.getString("subject"), rs.getInt("attempts") + (expired ? 1 : 0),
+                            expired ? error : rs.getString("last_error"));
+                })
+                .list();
         if (!claimed.isEmpty()) {
-            h.createUpdate("UPDATE aurora_handler_deliveries SET claimed_by = :token, claim_expires_at = :expires "
-                            + "WHERE id IN (<ids>)")
-                    .bind("token", token).bind("expires", expires)
+            h.createUpdate("UPDATE aurora_handler_deliveries " + set + "WHERE id IN (<ids>)")
+                    .bind("token", token).bind("expires", expires).bind("expiredError", error)
                     .bindList("ids", claimed.stream().map(Claimed::id).toList()).execute();
         }
         return claimed;
-    }
-
-    private static Claimed claimed(ResultSet rs) throws SQLException {
-        return new Claimed(rs.getLong("id"), rs.getLong("event_id"), rs.getString("handler"), rs.getString("subject"),
-                rs.getInt("attempts"));
     }
 
     /**

@@ -46,13 +46,49 @@ public final class LeadSyncTable {
         for (int i = 0; i < rows; i++) {
             sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, 0)");
         }
-        return sql.append(dialect.upsert("aurora_lead_sync", "lead_id"))
-                .append("due_at = CASE WHEN aurora_lead_sync.due_at < ").append(dialect.inserted("due_at"))
-                .append(" THEN aurora_lead_sync.due_at ELSE ").append(dialect.inserted("due_at")).append(" END, ")
-                .append("generation = aurora_lead_sync.generation + ").append(dialect.inserted("generation")).append(", ")
-                .append("reason = ").append(dialect.inserted("reason")).append(", ")
-                .append("requested_at = ").append(dialect.inserted("requested_at"))
-                .toString();
+        return sql.append(markDueConflict()).toString();
+    }
+
+    /**
+     * {@link #markDueSql} with the leads as arrays, one text whatever their number (PostgreSQL, see
+     * {@link Dialect#bindsArrays()}), for the event writer to run within its batch's statement.
+     * Parameters: requested_at and due_at, then the arrays bound by {@link #bindDueArrays}.
+     */
+    String markDueFromArraysSql() {
+        return "INSERT INTO aurora_lead_sync (lead_id, generation, reason, requested_at, due_at, attempts) "
+                + "SELECT t.lead_id, t.requests, t.reason, ?, ?, 0 FROM unnest(CAST(? AS TEXT[]), CAST(? AS BIGINT[]), "
+                + "CAST(? AS TEXT[])) WITH ORDINALITY AS t(lead_id, requests, reason, n) ORDER BY t.n" + markDueConflict();
+    }
+
+    /** Binds {@link #markDueFromArraysSql}'s parameters from {@code first} on; returns the next index. */
+    static int bindDueArrays(PreparedStatement st, int first, Map<String, Request> requests, long now) throws SQLException {
+        String[] leads = new String[requests.size()];
+        Long[] counts = new Long[requests.size()];
+        String[] reasons = new String[requests.size()];
+        int r = 0;
+        for (Map.Entry<String, Request> e : requests.entrySet()) {
+            leads[r] = e.getKey();
+            counts[r] = (long) e.getValue().count();
+            reasons[r++] = e.getValue().reason();
+        }
+        Connection c = st.getConnection();
+        int i = first;
+        st.setLong(i++, now);
+        st.setLong(i++, now);
+        st.setArray(i++, c.createArrayOf("text", leads));
+        st.setArray(i++, c.createArrayOf("bigint", counts));
+        st.setArray(i++, c.createArrayOf("text", reasons));
+        return i;
+    }
+
+    /** What makes an existing row due again: the earlier due time kept, the generation bumped. */
+    private String markDueConflict() {
+        return dialect.upsert("aurora_lead_sync", "lead_id")
+                + "due_at = CASE WHEN aurora_lead_sync.due_at < " + dialect.inserted("due_at")
+                + " THEN aurora_lead_sync.due_at ELSE " + dialect.inserted("due_at") + " END, "
+                + "generation = aurora_lead_sync.generation + " + dialect.inserted("generation") + ", "
+                + "reason = " + dialect.inserted("reason") + ", "
+                + "requested_at = " + dialect.inserted("requested_at");
     }
 
     /**
