@@ -54,6 +54,7 @@ bench_db="hbench_$(tr -dc 'a-z0-9' <<<"${run_id,,}")"
 pg_i=-; pg_h=-; mdb_i=-; mdb_h=-
 
 cleanup() {
+    [[ -n ${vacuum_pid:-} ]] && kill "$vacuum_pid" 2>/dev/null
     if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
         kill -TERM "$server_pid" 2>/dev/null || true
         for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
@@ -111,6 +112,26 @@ for d in $DBS; do
         fi ;;
     esac
 done
+
+# This machine's PostgreSQL runs with autovacuum=off (a test server), so a fresh table would keep the
+# statistics of an empty one and every dead row version for the whole run, which no production server
+# does. As autovacuum would, the bench vacuums and analyses its own two schemas' tables every
+# $PG_VACUUM_EVERY seconds (PG_VACUUM_EVERY=0: never; the load then degrades with the dead rows).
+PG_VACUUM_EVERY=${PG_VACUUM_EVERY:-10}
+vacuum_pid=""
+pg_autovacuum=$( [[ $pg_i != - ]] && psql -Atq -h 127.0.0.1 -U postgres -d test -c "SHOW autovacuum" 2>/dev/null || echo -)
+if [[ $pg_i != - && $pg_autovacuum == off && $PG_VACUUM_EVERY != 0 ]]; then
+    (
+        while sleep "$PG_VACUUM_EVERY"; do
+            for s in "${bench_db}_i" "${bench_db}_h"; do
+                for t in aurora_webhook_events aurora_handler_deliveries aurora_lead_sync; do
+                    psql -q -h 127.0.0.1 -U postgres -d test -c "VACUUM ANALYZE $s.$t" >/dev/null 2>&1 || true
+                done
+            done
+        done
+    ) &
+    vacuum_pid=$!
+fi
 
 # --- server --------------------------------------------------------------------------------
 log "starting HandlerBenchServer"
@@ -311,6 +332,10 @@ ms() { awk -v u="$1" 'BEGIN{printf "%.2f", u/1000}'; }
         sed 's/^/- /' "$work/errors.txt"
     fi
     echo
+    if [[ $pg_i != - ]]; then
+        echo "PostgreSQL: autovacuum=$pg_autovacuum on the server; $([[ -n $vacuum_pid ]] && echo "the bench ran VACUUM ANALYZE on its schemas every ${PG_VACUUM_EVERY}s in its place" || echo "no vacuum by the bench")."
+        echo
+    fi
     echo "Other CPU: share of the machine's cores used by anything but the server and the load generator during the run (the database servers count here too)."
     echo
     echo "Raw output: bench/results/handlers-$run_id/"

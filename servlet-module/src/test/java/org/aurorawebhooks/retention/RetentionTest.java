@@ -64,7 +64,7 @@ class RetentionTest {
         HandlerDeliveries table = new HandlerDeliveries(db.dialect());
         db.jdbi().useTransaction(h -> {
             long now = clock.millis();
-            for (HandlerDeliveries.Claimed c : table.claim(h, List.of("h1", "h2"), "test", now, now + 60_000, 1000)) {
+            for (HandlerDeliveries.Claimed c : table.claim(h, List.of("h1", "h2"), "test", now, now + 60_000, 1000, "expired")) {
                 if (c.eventId() == eventId && c.handler().equals(handler)) {
                     assertTrue(done ? table.complete(h, c.id(), "test", 1, now) : table.bury(h, c.id(), "test", 1, "boom", now));
                 } else {
