@@ -78,6 +78,11 @@ public final class HandlerDispatcher implements AutoCloseable {
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(5);
     /** Claimed deliveries held per worker (waiting, running, or finished and not yet marked done). */
     static final int QUEUE_PER_WORKER = 16;
+    /**
+     * How often the completer writes the "done" marks that no claim took along (the poller busy, stopped, or
+     * its transaction failed); normally the next claim, woken by the finished call, writes them first.
+     */
+    private static final Duration FLUSH = Duration.ofMillis(50);
     /** The most "done" marks written in one transaction. */
     private static final int DONE_BATCH = 1_000;
     /** How long close() waits for calls in progress before interrupting them. */
@@ -117,6 +122,8 @@ public final class HandlerDispatcher implements AutoCloseable {
      * batches, while a node that was idle does not take every head at once and leave none to other nodes.
      */
     private int claimLimit;
+    /** How many "done" marks the last claim wrote (poller thread only). */
+    private int marksWritten;
     private volatile boolean running = true;
 
     /**
@@ -169,14 +176,15 @@ public final class HandlerDispatcher implements AutoCloseable {
         while (running) {
             try {
                 int limit = Math.min(slots.availablePermits(), claimLimit);
-                int claimed = limit > 0 && !registry.isEmpty() ? claimAndSubmit(limit) : 0;
+                marksWritten = 0;
+                int claimed = (limit > 0 || !toMark.isEmpty()) && !registry.isEmpty() ? claimAndSubmit(limit) : 0;
                 if (claimed == limit && limit == claimLimit) {
                     claimLimit = Math.min(workers * QUEUE_PER_WORKER, claimLimit * 2);
-                } else if (claimed == 0) {
+                } else if (claimed == 0 && limit > 0) {
                     claimLimit = workers;
                 }
-                if (claimed == limit && claimed > 0) {
-                    continue; // there may be more: look again at once
+                if ((claimed == limit && claimed > 0) || (marksWritten > 0 && limit == 0)) {
+                    continue; // there may be more (or room again): look again at once
                 }
                 wakeUp.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
                 wakeUp.drainPermits();
@@ -220,7 +228,14 @@ public final class HandlerDispatcher implements AutoCloseable {
         long expires = now + timeout.plus(claimGrace).toMillis();
         // The events are read in the claim's transaction: if reading them fails, the claim rolls back with it
         // instead of holding the deliveries (and their subjects) until it expires.
-        Batch batch = database.jdbi().inTransaction(h -> {
+        // The marks of the calls that finished meanwhile go into the same transaction: one commit instead of
+        // two (on SQLite, one writer fewer contending for its lock). Should it fail, the completer writes them.
+        List<Done> marks = new ArrayList<>();
+        toMark.drainTo(marks, DONE_BATCH);
+        Batch batch;
+        try {
+            batch = database.jdbi().inTransaction(h -> {
+            writeMarks(h, marks, now);
             List<Claimed> claimed = deliveries.claim(h, registry.names(), token, now, expires, limit, expiredError);
             Map<Long, EventLog.RecordedEvent> byId = new HashMap<>();
             if (!claimed.isEmpty()) {
@@ -229,7 +244,13 @@ public final class HandlerDispatcher implements AutoCloseable {
                 }
             }
             return new Batch(claimed, byId);
-        });
+            });
+        } catch (RuntimeException e) {
+            toMark.addAll(marks);
+            throw e;
+        }
+        slots.release(marks.size());
+        marksWritten = marks.size();
         Lease lease = new Lease(token, expires, now + claimGrace.toMillis() / 2);
         for (Claimed c : batch.claimed()) {
             slots.acquireUninterruptibly(); // never blocks: only this thread takes permits, at most as many as were free
@@ -241,8 +262,8 @@ public final class HandlerDispatcher implements AutoCloseable {
                     } finally {
                         if (!toBeMarked) {
                             slots.release();
-                            wake();
                         }
+                        wake(); // for the next claim, which also writes this call's mark
                     }
                 });
             } catch (RejectedExecutionException stopping) {
@@ -393,15 +414,16 @@ public final class HandlerDispatcher implements AutoCloseable {
         List<Done> batch = new ArrayList<>();
         while (true) {
             try {
-                Done first = toMark.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (callsOver && toMark.isEmpty()) {
+                if (!callsOver) {
+                    Thread.sleep(FLUSH.toMillis());
+                }
+                toMark.drainTo(batch, DONE_BATCH);
+                if (batch.isEmpty()) {
+                    if (callsOver) {
                         return;
                     }
                     continue;
                 }
-                batch.add(first);
-                toMark.drainTo(batch, DONE_BATCH - 1);
                 markDone(batch);
             } catch (InterruptedException e) {
                 callsOver = true; // close() gave up waiting: what is left is called again after its claim expires
@@ -417,33 +439,35 @@ public final class HandlerDispatcher implements AutoCloseable {
 
     /** One transaction of "done" marks, one UPDATE per claim and attempt number (almost always one). */
     private void markDone(List<Done> batch) {
-        Map<Lease, Map<Integer, List<Done>>> groups = new LinkedHashMap<>();
-        long expires = Long.MAX_VALUE;
-        for (Done d : batch) {
-            groups.computeIfAbsent(d.lease(), k -> new TreeMap<>()).computeIfAbsent(d.attempt(), k -> new ArrayList<>()).add(d);
-            expires = Math.min(expires, d.lease().expires());
-        }
+        long expires = batch.stream().mapToLong(d -> d.lease().expires()).min().orElse(Long.MAX_VALUE);
         try {
             long now = clock.millis();
-            persist(new Lease("", expires, expires), h -> {
-                for (Map.Entry<Lease, Map<Integer, List<Done>>> claim : groups.entrySet()) {
-                    for (Map.Entry<Integer, List<Done>> same : claim.getValue().entrySet()) {
-                        List<Done> ds = same.getValue();
-                        int marked = deliveries.completeAll(h, ds.stream().map(d -> d.claimed().id()).toList(),
-                                claim.getKey().token(), same.getKey(), now);
-                        if (marked < ds.size()) {
-                            log.warn("aurora-webhooks: {} of the deliveries {} finished after their claim was lost; "
-                                    + "they may run again", ds.size() - marked,
-                                    ds.stream().map(d -> d.claimed().handler() + " #" + d.claimed().id()).toList());
-                        }
-                    }
-                }
-                return true;
-            });
+            persist(new Lease("", expires, expires), h -> writeMarks(h, batch, now));
         } catch (RuntimeException e) {
             log.warn("aurora-webhooks: {} handler calls finished but could not be marked done ({}); they will be called "
                     + "again once their claims expire", batch.size(), e.getMessage());
         }
+    }
+
+    /** Writes "done" marks in the caller's transaction; always true. */
+    private boolean writeMarks(org.jdbi.v3.core.Handle h, List<Done> batch, long now) {
+        Map<Lease, Map<Integer, List<Done>>> groups = new LinkedHashMap<>();
+        for (Done d : batch) {
+            groups.computeIfAbsent(d.lease(), k -> new TreeMap<>()).computeIfAbsent(d.attempt(), k -> new ArrayList<>()).add(d);
+        }
+        for (Map.Entry<Lease, Map<Integer, List<Done>>> claim : groups.entrySet()) {
+            for (Map.Entry<Integer, List<Done>> same : claim.getValue().entrySet()) {
+                List<Done> ds = same.getValue();
+                int marked = deliveries.completeAll(h, ds.stream().map(d -> d.claimed().id()).toList(),
+                        claim.getKey().token(), same.getKey(), now);
+                if (marked < ds.size()) {
+                    log.warn("aurora-webhooks: {} of the deliveries {} finished after their claim was lost; "
+                            + "they may run again", ds.size() - marked,
+                            ds.stream().map(d -> d.claimed().handler() + " #" + d.claimed().id()).toList());
+                }
+            }
+        }
+        return true;
     }
 
     /** Records a failed attempt: a retry on the schedule, or a dead letter when {@code last}. */
