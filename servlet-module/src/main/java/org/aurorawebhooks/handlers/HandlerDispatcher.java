@@ -34,14 +34,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls the host app's handlers for the deliveries queued in {@code aurora_handler_deliveries}: a poller
  * thread claims due deliveries (only the head of each handler's subject, so order holds across nodes) into a
- * local queue of up to {@value #QUEUE_PER_WORKER} per worker, the workers call the handlers, and a completer
- * thread writes the "done" marks.
+ * local queue of up to {@value #QUEUE_PER_WORKER} per worker, the workers call the handlers, and the next
+ * claim's transaction writes the "done" marks of the calls that finished (a completer thread writes those no
+ * claim took along).
  *
  * <p>Batching, for throughput: while there is a backlog, one claim takes as many heads as the local queue has
- * room for (not only as many as workers are free; see {@link #claimLimit}), and the completer marks every call that finished meanwhile done in one
- * transaction ({@code UPDATE ... WHERE id IN (...) AND claimed_by = token}). Without both, each delivery cost
- * a claim transaction of its own and a "done" transaction of its own, and a no-op handler kept up with a few
- * hundred deliveries a second (see the README's benchmarks). Order and exclusivity do not depend on it: a
+ * room for (not only as many as workers are free; see {@link #claimLimit}), and every call that finished
+ * meanwhile is marked done in that same transaction ({@code UPDATE ... WHERE id IN (...) AND claimed_by =
+ * token}): one commit per cycle, and on SQLite one writer fewer contending with the event writer for its lock.
+ * Without it, each delivery cost a claim transaction and a "done" transaction of its own, and a no-op handler
+ * kept up with a few hundred deliveries a second (see the README's benchmarks). Order and exclusivity do not depend on it: a
  * subject's next delivery becomes a head only once its predecessor's mark is committed, so it is never
  * claimed, let alone called, before. A slot of the local queue is freed only when its outcome is written, so
  * calls that finished but are not yet marked count against the queue too. A transactional handler's call
@@ -235,15 +237,15 @@ public final class HandlerDispatcher implements AutoCloseable {
         Batch batch;
         try {
             batch = database.jdbi().inTransaction(h -> {
-            writeMarks(h, marks, now);
-            List<Claimed> claimed = deliveries.claim(h, registry.names(), token, now, expires, limit, expiredError);
-            Map<Long, EventLog.RecordedEvent> byId = new HashMap<>();
-            if (!claimed.isEmpty()) {
-                for (EventLog.RecordedEvent e : events.byIds(h, claimed.stream().map(Claimed::eventId).distinct().toList())) {
-                    byId.put(e.id(), e);
+                writeMarks(h, marks, now);
+                List<Claimed> claimed = deliveries.claim(h, registry.names(), token, now, expires, limit, expiredError);
+                Map<Long, EventLog.RecordedEvent> byId = new HashMap<>();
+                if (!claimed.isEmpty()) {
+                    for (EventLog.RecordedEvent e : events.byIds(h, claimed.stream().map(Claimed::eventId).distinct().toList())) {
+                        byId.put(e.id(), e);
+                    }
                 }
-            }
-            return new Batch(claimed, byId);
+                return new Batch(claimed, byId);
             });
         } catch (RuntimeException e) {
             toMark.addAll(marks);
