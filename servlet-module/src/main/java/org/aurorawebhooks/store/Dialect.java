@@ -85,6 +85,10 @@ public enum Dialect {
             config.addDataSourceProperty("connectTimeout", "3");
             config.addDataSourceProperty("socketTimeout", "30");
             config.addDataSourceProperty("ApplicationName", "aurora-webhooks");
+            // No JIT: our statements are short OLTP ones, and the handler claim's cost estimate (a subquery per
+            // candidate row) crosses jit_above_cost as soon as the table is analysed, which made every claim
+            // compile for 20-100 ms to run for 1 ms (measured on PostgreSQL 15 with 30,000 pending rows).
+            config.addDataSourceProperty("options", "-c jit=off");
         }
 
         @Override

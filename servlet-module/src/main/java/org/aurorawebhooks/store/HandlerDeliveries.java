@@ -51,7 +51,7 @@ public final class HandlerDeliveries {
     public record NewDelivery(long eventId, String handler, String subject) {
     }
 
-    /** Rows per INSERT statement: keeps the bound parameters (5 a row) far below every driver's limit. */
+    /** Rows per INSERT, ids per batched UPDATE: keeps the bound parameters far below every driver's limit. */
     private static final int INSERT_ROWS = 500;
 
     private final Dialect dialect;
@@ -126,8 +126,8 @@ public final class HandlerDeliveries {
         String heads = "SELECT d.id, d.event_id, d.handler, d.subject, d.attempts, d.last_error, d.claimed_by "
                 + "FROM aurora_handler_deliveries d WHERE d.status = 'pending' AND d.due_at <= :now "
                 + "AND d.handler IN (<handlers>) AND (d.claimed_by IS NULL OR d.claim_expires_at < :now) "
-                + "AND NOT EXISTS (SELECT 1 FROM aurora_handler_deliveries p WHERE p.handler = d.handler "
-                + "AND p.subject = d.subject AND p.status = 'pending' AND p.id < d.id) "
+                + "AND (d.subject IS NULL OR d.id = (SELECT MIN(p.id) FROM aurora_handler_deliveries p "
+                + "WHERE p.handler = d.handler AND p.subject = d.subject AND p.status = 'pending')) "
                 + "ORDER BY d.due_at, d.id LIMIT :limit";
         // attempts and last_error are assigned before claimed_by: MariaDB evaluates SET left to right, with
         // the values already assigned, PostgreSQL and SQLite with the old ones; this order reads the old
@@ -174,6 +174,25 @@ public final class HandlerDeliveries {
                         + "finished_at = :now, claimed_by = NULL, claim_expires_at = NULL "
                         + "WHERE id = :id AND claimed_by = :token AND status = 'pending'")
                 .bind("attempts", attempts).bind("now", now).bind("id", id).bind("token", token).execute() > 0;
+    }
+
+    /**
+     * Marks many deliveries claimed under {@code token} done in one statement per {@value #INSERT_ROWS} ids,
+     * all with {@code attempts}: the dispatcher's batched "done" marks (a call's work is not in this
+     * transaction, so grouping marks changes nothing but the number of commits). Returns how many rows were
+     * marked; fewer than {@code ids} when some claims were lost (see {@link #complete}), and those rows are
+     * left alone.
+     */
+    public int completeAll(Handle h, List<Long> ids, String token, int attempts, long now) {
+        int marked = 0;
+        for (int from = 0; from < ids.size(); from += INSERT_ROWS) {
+            marked += h.createUpdate("UPDATE aurora_handler_deliveries SET status = 'done', attempts = :attempts, "
+                            + "finished_at = :now, claimed_by = NULL, claim_expires_at = NULL "
+                            + "WHERE id IN (<ids>) AND claimed_by = :token AND status = 'pending'")
+                    .bind("attempts", attempts).bind("now", now).bind("token", token)
+                    .bindList("ids", ids.subList(from, Math.min(ids.size(), from + INSERT_ROWS))).execute();
+        }
+        return marked;
     }
 
     /** Records a failed attempt: due again at {@code dueAt}, the error visible; false when the claim was lost. */
