@@ -29,7 +29,9 @@ public final class Database implements AutoCloseable {
     /** Flyway's history table, named so it never meets the host app's own Flyway history. */
     static final String HISTORY_TABLE = "aurora_schema_history";
 
-    private final HikariDataSource dataSource;
+    private final HikariDataSource pool;
+    /** The pool as the library uses it: on SQLite, with this process's write transactions queued ({@link SqliteWriteGate}). */
+    private final DataSource dataSource;
     private final Dialect dialect;
     private final Jdbi jdbi;
     private final String description;
@@ -37,8 +39,10 @@ public final class Database implements AutoCloseable {
     private final String source;
     private final AtomicBoolean migrated = new AtomicBoolean();
 
-    private Database(HikariDataSource dataSource, Dialect dialect, String description, String source) {
-        this.dataSource = dataSource;
+    private Database(HikariDataSource pool, Dialect dialect, String description, String source) {
+        this.pool = pool;
+        this.dataSource = dialect == Dialect.SQLITE
+                ? SqliteWriteGate.wrap(pool, pool.getJdbcUrl(), Dialect.SQLITE_BUSY_TIMEOUT_MILLIS) : pool;
         this.dialect = dialect;
         this.jdbi = Jdbi.create(dataSource);
         this.description = description;
@@ -85,7 +89,7 @@ public final class Database implements AutoCloseable {
             }
             try {
                 Flyway flyway = Flyway.configure(Database.class.getClassLoader())
-                        .dataSource(dataSource)
+                        .dataSource(pool)
                         .locations("classpath:db/aurora/" + dialect.vendor())
                         .table(HISTORY_TABLE)
                         // The host's database usually has tables of its own already.
@@ -172,7 +176,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        pool.close();
         awaitPoolThreads();
     }
 
@@ -182,7 +186,7 @@ public final class Database implements AutoCloseable {
      * bounded time for this pool's own threads.
      */
     private void awaitPoolThreads() {
-        String name = dataSource.getPoolName();
+        String name = pool.getPoolName();
         long deadline = System.nanoTime() + POOL_THREADS_WAIT.toNanos();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             long left = deadline - System.nanoTime();

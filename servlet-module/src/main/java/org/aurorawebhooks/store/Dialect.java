@@ -40,7 +40,7 @@ public enum Dialect {
         void configure(HikariConfig config) {
             config.addDataSourceProperty("journal_mode", "WAL");
             config.addDataSourceProperty("synchronous", "FULL");
-            config.addDataSourceProperty("busy_timeout", "10000");
+            config.addDataSourceProperty("busy_timeout", Long.toString(SQLITE_BUSY_TIMEOUT_MILLIS));
             config.addDataSourceProperty("foreign_keys", "true");
             // Writers take the write lock when their transaction begins, so they queue on busy_timeout; a
             // deferred transaction that reads first and then writes would fail at once with SQLITE_BUSY.
@@ -186,6 +186,8 @@ public enum Dialect {
     };
 
     private static final String MYSQL_SCHEME = "jdbc:mysql:";
+    /** How long a SQLite writer waits for another's lock (the driver's busy_timeout, and {@link SqliteWriteGate}'s wait). */
+    static final long SQLITE_BUSY_TIMEOUT_MILLIS = 10_000;
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
