@@ -43,7 +43,10 @@ public final class LeadSyncQueue {
         database.jdbi().useHandle(h -> table.markDue(h, leadId, reason, now));
     }
 
-    /** Claims up to {@code limit} due leads for {@code lease}. */
+    /**
+     * Claims up to {@code limit} due leads for {@code lease}. Only for a worker that holds no claim: any lead
+     * still claimed by {@code worker} is taken again (its outcome was never written).
+     */
     List<Claim> claim(String worker, int limit, Duration lease) {
         long now = clock.millis();
         return database.jdbi().inTransaction(h -> table.claim(h, worker, now, now + lease.toMillis(), limit)).stream()

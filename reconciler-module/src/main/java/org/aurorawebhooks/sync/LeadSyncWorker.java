@@ -151,7 +151,7 @@ public final class LeadSyncWorker implements AutoCloseable {
         try {
             queue.giveBack(claim, me, delayMillis);
         } catch (RuntimeException ignored) {
-            // the database is down: the lease runs out and another worker takes the lead
+            // the database is down: this worker's next claim takes the lead again (another's, once the lease runs out)
         }
     }
 

@@ -27,6 +27,9 @@ public final class LeadSyncTable {
     public record Waiting(String leadId, String reason, int attempts, String lastError) {
     }
 
+    /** Rows a worker may claim: free ones, ones whose lease ran out, and its own whose outcome was never written. */
+    private static final String CLAIMABLE = "claimed_by IS NULL OR claim_expires_at < :now OR claimed_by = :worker";
+
     /** The table's name, for callers that check it exists before reading. */
     public static final String TABLE = "aurora_lead_sync";
 
@@ -126,10 +129,15 @@ public final class LeadSyncTable {
      * Claims up to {@code limit} due leads until {@code expires}; must run in a transaction. Concurrent
      * claimers skip each other's rows ({@code FOR UPDATE SKIP LOCKED}); on SQLite the writer lock
      * makes the single statement exclusive.
+     *
+     * <p>A worker claims only when it holds nothing, so a row still claimed by {@code worker} is one whose
+     * outcome it could not write (the database went away after the claim, or a commit's answer was lost):
+     * it is claimed again like a free one, rather than left until the lease runs out (15 minutes) while its
+     * worker is alive and the database is back.
      */
     public List<Claimed> claim(Handle h, String worker, long now, long expires, int limit) {
         String due = "SELECT lead_id FROM aurora_lead_sync WHERE due_at <= :now "
-                + "AND (claimed_by IS NULL OR claim_expires_at < :now) ORDER BY due_at LIMIT :limit";
+                + "AND (" + CLAIMABLE + ") ORDER BY due_at LIMIT :limit";
         if (dialect.hasReturning()) {
             return h.createQuery("UPDATE aurora_lead_sync SET claimed_by = :worker, claim_expires_at = :expires "
                             + "WHERE lead_id IN (" + due + dialect.forUpdateSkipLocked() + ") "
@@ -140,9 +148,9 @@ public final class LeadSyncTable {
         }
         // No UPDATE ... RETURNING: lock the rows, then claim exactly those, in the caller's transaction.
         List<Claimed> claimed = h.createQuery("SELECT lead_id, generation, attempts FROM aurora_lead_sync "
-                        + "WHERE due_at <= :now AND (claimed_by IS NULL OR claim_expires_at < :now) "
+                        + "WHERE due_at <= :now AND (" + CLAIMABLE + ") "
                         + "ORDER BY due_at LIMIT :limit" + dialect.forUpdateSkipLocked())
-                .bind("now", now).bind("limit", limit)
+                .bind("now", now).bind("limit", limit).bind("worker", worker)
                 .map((rs, ctx) -> new Claimed(rs.getString("lead_id"), rs.getLong("generation"), rs.getInt("attempts")))
                 .list();
         if (!claimed.isEmpty()) {
