@@ -85,6 +85,21 @@ record Delivery(int seq, String event, Map<String, String> values, String query,
         return out;
     }
 
+    /**
+     * Every event of the catalogue, with the ones the sample's handler takes (lead events, agreement status
+     * changes) listed several times more: about 60 % of the deliveries, so that handlers have work.
+     */
+    static List<String> weightedEvents() {
+        List<String> events = new ArrayList<>();
+        for (EventType event : EventCatalog.aurora().events()) {
+            int weight = event.name().startsWith("lead_") ? 7 : event.name().equals("agreement_status_changed") ? 5 : 1;
+            for (int i = 0; i < weight; i++) {
+                events.add(event.name());
+            }
+        }
+        return events;
+    }
+
     /** A pool of {@code n} ids for a subject attribute, from a seeded random (UUIDs, as Aurora's ids are). */
     static List<String> idPool(Attribute attribute, int n, long seed) {
         Random random = new Random(seed ^ attribute.ordinal());

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,6 +62,7 @@ final class RetryingClients {
     private final AtomicLong unavailable = new AtomicLong();
     private final AtomicReference<String> fatal = new AtomicReference<>();
     private final List<Thread> workers = new ArrayList<>();
+    private volatile IntConsumer onAck = n -> { };
 
     /**
      * @param baseUrl for a delivery's seq, the node to send it to ({@code http://127.0.0.1:PORT})
@@ -74,6 +76,14 @@ final class RetryingClients {
         this.headerName = headerName;
         this.headerValue = headerValue;
         this.threads = threads;
+    }
+
+    /**
+     * Runs {@code action} on the client thread that got an acknowledgement, the instant after, with the number of
+     * deliveries acknowledged so far (each number once).
+     */
+    void onAck(IntConsumer action) {
+        this.onAck = action;
     }
 
     /** Starts the clients; they stop once every delivery is acknowledged, or on a fatal answer. */
@@ -116,7 +126,7 @@ final class RetryingClients {
                         return;
                     }
                     acks.put(d.seq(), new Ack(Long.parseLong(m.group(1)), first, sent, answered, attempt, base));
-                    acknowledged.incrementAndGet();
+                    onAck.accept(acknowledged.incrementAndGet());
                     return;
                 }
                 if (response.statusCode() != 503) {

@@ -45,7 +45,7 @@ final class SampleProcess implements AutoCloseable {
     private final Map<String, String> properties;
     private final Map<String, String> environment;
     private final Path workDir;
-    private Process process;
+    private volatile Process process;
     private Path log;
     private int starts;
 
@@ -152,6 +152,16 @@ final class SampleProcess implements AutoCloseable {
         process.destroyForcibly();
         assertTrue(process.waitFor(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS), name + " survived SIGKILL");
         assertEquals(SIGKILL_EXIT, process.exitValue(), name + " did not end by SIGKILL (exit status 128 + 9)");
+    }
+
+    /**
+     * Sends SIGKILL now, from any thread, without waiting; {@link #kill9} then waits for the end and checks it.
+     */
+    void sendKill() {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
     }
 
     /** Stops it as an operator does (SIGTERM: the sample's shutdown hook stops Jetty and the library). */

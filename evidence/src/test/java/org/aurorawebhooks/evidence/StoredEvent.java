@@ -45,7 +45,7 @@ record StoredEvent(long id, String eventType, Instant receivedAt, Map<String, St
                 }
                 long repeatOf = rs.getLong("repeat_of");
                 Long repeat = rs.wasNull() ? null : repeatOf;
-                rows.add(new StoredEvent(rs.getLong("id"), rs.getString("event_type"), receivedAt(jdbcUrl, rs), attributes,
+                rows.add(new StoredEvent(rs.getLong("id"), rs.getString("event_type"), instant(jdbcUrl, rs, "received_at"), attributes,
                         rs.getString("query_string"), rs.getString("undocumented_values"), repeat));
             }
         }
@@ -53,15 +53,16 @@ record StoredEvent(long id, String eventType, Instant receivedAt, Map<String, St
     }
 
     /**
-     * {@code received_at} as the design stores it: ISO-8601 UTC text on SQLite, {@code TIMESTAMPTZ} on
-     * PostgreSQL, a {@code DATETIME(3)} holding UTC on MariaDB.
+     * A timestamp column of a public table as the design stores it: ISO-8601 UTC text on SQLite,
+     * {@code TIMESTAMPTZ} on PostgreSQL, a {@code DATETIME(3)} holding UTC on MariaDB; null when NULL.
      */
-    private static Instant receivedAt(String jdbcUrl, ResultSet rs) throws SQLException {
+    static Instant instant(String jdbcUrl, ResultSet rs, String column) throws SQLException {
         if (jdbcUrl.startsWith("jdbc:sqlite:")) {
-            return Instant.parse(rs.getString("received_at"));
+            String text = rs.getString(column);
+            return text == null ? null : Instant.parse(text);
         }
-        Timestamp t = jdbcUrl.startsWith("jdbc:postgresql:") ? rs.getTimestamp("received_at")
-                : rs.getTimestamp("received_at", Calendar.getInstance(TimeZone.getTimeZone("UTC")));
-        return t.toInstant();
+        Timestamp t = jdbcUrl.startsWith("jdbc:postgresql:") ? rs.getTimestamp(column)
+                : rs.getTimestamp(column, Calendar.getInstance(TimeZone.getTimeZone("UTC")));
+        return t == null ? null : t.toInstant();
     }
 }
