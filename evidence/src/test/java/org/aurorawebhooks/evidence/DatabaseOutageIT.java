@@ -33,9 +33,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.aurorawebhooks.evidence.RetryingClients.Acknowledged;
-import org.aurorawebhooks.evidence.RetryingClients.Answer;
-import org.aurorawebhooks.evidence.RetryingClients.Delivery;
+import org.aurorawebhooks.evidence.OutageClients.Acknowledged;
+import org.aurorawebhooks.evidence.OutageClients.Answer;
+import org.aurorawebhooks.evidence.OutageClients.Delivery;
 import org.aurorawebhooks.simulator.SimulatedAurora;
 import org.aurorawebhooks.testing.TcpProxy;
 import org.aurorawebhooks.testing.TestDatabases;
@@ -148,7 +148,7 @@ class DatabaseOutageIT {
             }
             Figures figures = new Figures(name, outage.describe());
             try (OutageSample sample = OutageSample.start("outage-" + name + "-sample", properties, environment);
-                 RetryingClients clients = new RetryingClients(sample.baseUrl() + "/aurora/webhooks", HEADER, webhookToken);
+                 OutageClients clients = new OutageClients(sample.baseUrl() + "/aurora/webhooks", HEADER, webhookToken);
                  HostPageProbe home = new HostPageProbe(URI.create(sample.baseUrl() + "/"), 200, HostPageProbe.HOME_PAGE);
                  HostPageProbe missing = new HostPageProbe(URI.create(sample.baseUrl() + "/orders"), 404,
                          HostPageProbe.CONTAINER_404)) {
@@ -552,7 +552,7 @@ class DatabaseOutageIT {
         List<Acknowledged> acknowledged = List.of();
         /** Per host path, its visits. */
         Map<String, List<HostPageProbe.Visit>> visits = Map.of();
-        private RetryingClients clients;
+        private OutageClients clients;
         private List<HostPageProbe> probes = List.of();
 
         Figures(String name, String outage) {
@@ -561,7 +561,7 @@ class DatabaseOutageIT {
         }
 
         /** Takes what the senders and the host's visitors have seen so far (and again when written). */
-        void observed(RetryingClients senders, List<HostPageProbe> visitors) {
+        void observed(OutageClients senders, List<HostPageProbe> visitors) {
             this.clients = senders;
             this.probes = visitors;
             answers = senders.answers();

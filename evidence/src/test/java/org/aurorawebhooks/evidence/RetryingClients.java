@@ -6,158 +6,209 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Webhook senders that behave as Aurora does: each sends one delivery at a time and sends it again until it
- * is answered 200, whatever came back before (a 503, a timeout, a refused connection). Every answer is kept
- * with the moment it arrived, and every acknowledged delivery with the row id the 200 named, for the test to
- * hold against the database. Thread-safe.
+ * Several concurrent clients sending deliveries the way Aurora does: each delivery is sent again, after a
+ * short pause, until it is answered 200, whatever went wrong before (connection refused or reset while the
+ * node is down, a 503 while the database is, a timeout). Every 200 is recorded with the row id its body names
+ * and when the acknowledged attempt was sent and answered. An answer no retry can fix (400, 401, 404 …)
+ * stops every client: it means the run itself is wrong. Thread-safe.
  */
-final class RetryingClients implements AutoCloseable {
-    /** How long a sender waits before sending a refused delivery again. */
-    private static final long RETRY_PAUSE_MILLIS = 250;
-    private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
-
-    /** One delivery: {@code GET {webhooks path}/{event}?{params}}, the parameters in this order. */
-    record Delivery(String event, Map<String, String> params) {
-        Delivery {
-            params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
-        }
-
-        /** The query string as sent (the values need no escaping: ids and plain words). */
-        String query() {
-            StringBuilder sb = new StringBuilder();
-            params.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "&").append(k).append('=').append(v));
-            return sb.toString();
-        }
-    }
+final class RetryingClients {
+    private static final Pattern ROW_ID = Pattern.compile("\"id\":(\\d+)");
+    /** Far above any commit (the endpoint gives up after 10 s): a request that takes this long is lost. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     /**
-     * One answer: when its request was sent and when the answer arrived ({@link System#nanoTime()}), its status
-     * (-1 when no HTTP answer came), whether it carried {@code Retry-After}, and what it said when it was
-     * neither a 200 nor a 503.
+     * One acknowledged delivery.
+     *
+     * @param rowId the id the 200's body named
+     * @param firstSent when its first attempt was sent
+     * @param ackSent when the acknowledged attempt was sent
+     * @param acked when the 200 arrived
+     * @param attempts how many attempts it took
+     * @param node the base URL of the node that acknowledged it
      */
-    record Answer(long sentNanos, long atNanos, int status, boolean retryAfter, String detail) {
-        double seconds() {
-            return (atNanos - sentNanos) / 1e9;
-        }
+    record Ack(long rowId, Instant firstSent, Instant ackSent, Instant acked, int attempts, String node) {
     }
 
-    /** A delivery answered 200, with the id of the row the answer says it was stored as. */
-    record Acknowledged(long id, Delivery delivery, long atNanos) {
-    }
-
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
-    private final String webhooks;
+    private final List<Delivery> deliveries;
+    private final IntFunction<String> baseUrl;
     private final String headerName;
     private final String headerValue;
-    private final List<Answer> answers = Collections.synchronizedList(new ArrayList<>());
-    private final List<Acknowledged> acknowledged = Collections.synchronizedList(new ArrayList<>());
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "aurora-like-sender");
-        t.setDaemon(true);
-        return t;
-    });
-    private volatile boolean running = true;
+    private final int threads;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final ConcurrentLinkedQueue<Delivery> todo = new ConcurrentLinkedQueue<>();
+    private final Map<Integer, Ack> acks = new ConcurrentHashMap<>();
+    private final AtomicInteger acknowledged = new AtomicInteger();
+    private final AtomicLong attempts = new AtomicLong();
+    private final AtomicLong unreachable = new AtomicLong();
+    private final AtomicLong unavailable = new AtomicLong();
+    private final AtomicReference<String> fatal = new AtomicReference<>();
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile IntConsumer onAck = n -> { };
 
-    /** @param webhooks e.g. {@code http://127.0.0.1:8080/aurora/webhooks} */
-    RetryingClients(String webhooks, String headerName, String headerValue) {
-        this.webhooks = webhooks;
+    /**
+     * @param baseUrl for a delivery's seq, the node to send it to ({@code http://127.0.0.1:PORT})
+     * @param headerName the webhook credential's header
+     * @param headerValue its value (a secret: never in a message)
+     */
+    RetryingClients(List<Delivery> deliveries, IntFunction<String> baseUrl, String headerName, String headerValue,
+                    int threads) {
+        this.deliveries = List.copyOf(deliveries);
+        this.baseUrl = baseUrl;
         this.headerName = headerName;
         this.headerValue = headerValue;
-    }
-
-    /** Starts {@code senders} threads, each delivering what {@code next} gives it, one after the other, until stopped. */
-    void start(int senders, Supplier<Delivery> next) {
-        for (int i = 0; i < senders; i++) {
-            threads.execute(() -> {
-                while (running) {
-                    deliver(next.get());
-                }
-            });
-        }
+        this.threads = threads;
     }
 
     /**
-     * Sends the delivery until it is answered 200.
-     *
-     * @return the acknowledgement, or null when the senders were stopped first
+     * Runs {@code action} on the client thread that got an acknowledgement, the instant after, with the number of
+     * deliveries acknowledged so far (each number once).
      */
-    Acknowledged deliver(Delivery delivery) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(webhooks + "/" + delivery.event() + "?" + delivery.query()))
-                .header(headerName, headerValue).timeout(Duration.ofSeconds(60)).GET().build();
-        while (running) {
-            long sent = System.nanoTime();
+    void onAck(IntConsumer action) {
+        this.onAck = action;
+    }
+
+    /** Starts the clients; they stop once every delivery is acknowledged, or on a fatal answer. */
+    void start() {
+        todo.addAll(deliveries);
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(this::work, "evidence-client-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    private void work() {
+        Delivery d;
+        while (fatal.get() == null && (d = todo.poll()) != null) {
+            send(d);
+        }
+    }
+
+    private void send(Delivery d) {
+        String base = baseUrl.apply(d.seq());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + d.pathAndQuery()))
+                .header(headerName, headerValue).timeout(REQUEST_TIMEOUT).GET().build();
+        Instant first = null;
+        for (int attempt = 1; fatal.get() == null; attempt++) {
+            Instant sent = Instant.now();
+            if (first == null) {
+                first = sent;
+            }
+            attempts.incrementAndGet();
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                long at = System.nanoTime();
-                int status = response.statusCode();
-                boolean retryAfter = response.headers().firstValue("Retry-After").isPresent();
-                if (status == 200) {
-                    Matcher id = ID.matcher(response.body());
-                    if (id.find()) {
-                        answers.add(new Answer(sent, at, status, retryAfter, null));
-                        Acknowledged ack = new Acknowledged(Long.parseLong(id.group(1)), delivery, at);
-                        acknowledged.add(ack);
-                        return ack;
+                Instant answered = Instant.now();
+                if (response.statusCode() == 200) {
+                    Matcher m = ROW_ID.matcher(response.body());
+                    if (!m.find() || !response.body().contains("\"event\":\"" + d.event() + "\"")) {
+                        fatal.compareAndSet(null, "delivery " + d.seq() + " answered 200 with an unexpected body: "
+                                + response.body());
+                        return;
                     }
-                    answers.add(new Answer(sent, at, status, retryAfter, "a 200 without a row id: " + response.body()));
-                } else {
-                    answers.add(new Answer(sent, at, status, retryAfter, status == 503 ? null
-                            : "HTTP " + status + " for " + delivery.event() + "?" + delivery.query() + ": " + response.body()));
+                    acks.put(d.seq(), new Ack(Long.parseLong(m.group(1)), first, sent, answered, attempt, base));
+                    onAck.accept(acknowledged.incrementAndGet());
+                    return;
                 }
+                if (response.statusCode() != 503) {
+                    fatal.compareAndSet(null, "delivery " + d.seq() + " (" + d.pathAndQuery() + ") answered "
+                            + response.statusCode() + ", which no retry changes: " + response.body());
+                    return;
+                }
+                unavailable.incrementAndGet();
             } catch (IOException e) {
-                answers.add(new Answer(sent, System.nanoTime(), -1, false, "no answer: " + e));
+                unreachable.incrementAndGet(); // refused, reset or timed out: the node is down or restarting
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return null;
+                return;
             }
             pause();
         }
-        return null;
     }
 
+    /** Aurora's retries are minutes apart; these are short, so that the run stays short and keeps the pressure on. */
     private static void pause() {
         try {
-            Thread.sleep(RETRY_PAUSE_MILLIS);
+            Thread.sleep(ThreadLocalRandom.current().nextLong(20, 120));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** Every answer so far, in the order they arrived. */
-    List<Answer> answers() {
-        synchronized (answers) {
-            return List.copyOf(answers);
-        }
+    /** Deliveries acknowledged so far. */
+    int acknowledged() {
+        return acknowledged.get();
     }
 
-    /** Every acknowledged delivery so far. */
-    List<Acknowledged> acknowledged() {
-        synchronized (acknowledged) {
-            return List.copyOf(acknowledged);
-        }
+    /** Attempts sent so far, acknowledged or not. */
+    long attempts() {
+        return attempts.get();
     }
 
-    /** Stops the senders: a delivery not yet acknowledged is given up (Aurora would still be retrying it). */
-    @Override
-    public void close() throws InterruptedException {
-        running = false;
-        threads.shutdown();
-        if (!threads.awaitTermination(90, TimeUnit.SECONDS)) {
-            threads.shutdownNow();
-        }
+    /** Attempts that got no answer (connection refused or reset, timeout). */
+    long unreachable() {
+        return unreachable.get();
     }
+
+    /** Attempts answered 503. */
+    long unavailable() {
+        return unavailable.get();
+    }
+
+    /** What stopped the clients, or null. */
+    String fatal() {
+        return fatal.get();
+    }
+
+    /** Whether the clients stopped: every delivery acknowledged, or a fatal answer. */
+    boolean finished() {
+        return workers.stream().noneMatch(Thread::isAlive);
+    }
+
+    /**
+     * Waits for the clients to stop.
+     *
+     * @return false when they were still sending at the deadline
+     */
+    boolean await(Duration deadline) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        for (Thread t : workers) {
+            long left = end - System.nanoTime();
+            if (left > 0) {
+                t.join(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+            }
+        }
+        return finished();
+    }
+
+    /** Stops the clients (a failed run's cleanup). */
+    void stop() {
+        fatal.compareAndSet(null, "stopped");
+        workers.forEach(Thread::interrupt);
+    }
+
+    /** The acknowledgements, by delivery seq. */
+    Map<Integer, Ack> acks() {
+        return Map.copyOf(acks);
+    }
+
 }
