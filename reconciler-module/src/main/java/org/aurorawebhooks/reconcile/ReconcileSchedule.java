@@ -121,7 +121,8 @@ public final class ReconcileSchedule implements AutoCloseable {
             scheduler.start();
             log.info("aurora-webhooks: reconcile scheduled on \"{}\" ({}), next run at {}", cron,
                     delegate.isPresent() ? "Quartz clustered on the database" : "in memory",
-                    trigger.getNextFireTime());
+                    // The stored trigger's: where another node declared it first, ours was never scheduled.
+                    scheduler.getTrigger(trigger.getKey()).getNextFireTime());
             return new ReconcileSchedule(scheduler, reconciler, providerKey);
         } catch (SchedulerException e) {
             if (providerKey != null) {
