@@ -24,6 +24,8 @@ import java.util.Set;
 import java.util.UUID;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.simulator.SimulatedAurora;
+import org.aurorawebhooks.simulator.TestSimulator;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 
 /** The API client against the simulated Aurora over real HTTP. */
@@ -41,8 +43,8 @@ class AuroraApiTest {
 
     @Test
     void retrieveLeadReadsTopLevelAndWrappedLeads() throws Exception {
-        try (SimulatedAurora plain = aurora(SimulatedAurora.Options.defaults());
-             SimulatedAurora wrapped = aurora(SimulatedAurora.Options.defaults().withWrappedRetrieveLead(true))) {
+        try (SimulatedAurora plain = aurora(TestSimulator.options());
+             SimulatedAurora wrapped = aurora(TestSimulator.options().withWrappedRetrieveLead(true))) {
             String a = plain.createLead();
             String b = wrapped.createLead();
             ObjectNode fromPlain = client(plain, plain.token()).retrieveLead(a).orElseThrow();
@@ -55,14 +57,14 @@ class AuroraApiTest {
 
     @Test
     void missingLeadIsGoneNotAnError() throws Exception {
-        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults())) {
+        try (SimulatedAurora aurora = aurora(TestSimulator.options())) {
             assertTrue(client(aurora, aurora.token()).retrieveLead("no-such-lead").isEmpty());
         }
     }
 
     @Test
     void listPagesCoverEveryLeadExactlyOnce() throws Exception {
-        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults())) {
+        try (SimulatedAurora aurora = aurora(TestSimulator.options())) {
             aurora.seedLeads(237);
             AuroraApi api = client(aurora, aurora.token());
             Set<String> seen = new HashSet<>();
@@ -82,7 +84,7 @@ class AuroraApiTest {
 
     @Test
     void refusedTokenFailsAtOnceWithoutRetryAndWithoutTheToken() throws Exception {
-        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults())) {
+        try (SimulatedAurora aurora = aurora(TestSimulator.options())) {
             AuroraApi api = client(aurora, "not-the-token-123");
             AuroraAuthenticationException e = assertThrows(AuroraAuthenticationException.class, () -> api.retrieveLead("x"));
             assertTrue(e.getMessage().contains("401"), e.getMessage());
@@ -93,7 +95,7 @@ class AuroraApiTest {
 
     @Test
     void serverErrorsAreRetriedUntilTheyPass() throws Exception {
-        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults())) {
+        try (SimulatedAurora aurora = aurora(TestSimulator.options())) {
             String id = aurora.createLead();
             aurora.failNext(2, 503);
             AuroraApi api = client(aurora, aurora.token());
@@ -104,7 +106,7 @@ class AuroraApiTest {
 
     @Test
     void persistentServerErrorsGiveUpAfterBoundedAttempts() throws Exception {
-        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults())) {
+        try (SimulatedAurora aurora = aurora(TestSimulator.options())) {
             aurora.failNext(100, 500);
             AuroraApi api = client(aurora, aurora.token());
             AuroraApiException e = assertThrows(AuroraApiException.class, () -> api.listLeads(1, 10));
@@ -115,7 +117,7 @@ class AuroraApiTest {
 
     @Test
     void malformedJsonIsAClearError() throws Exception {
-        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults())) {
+        try (SimulatedAurora aurora = aurora(TestSimulator.options())) {
             String id = aurora.createLead();
             aurora.malformedNext(1);
             AuroraApiException e = assertThrows(AuroraApiException.class, () -> client(aurora, aurora.token()).retrieveLead(id));
@@ -125,7 +127,7 @@ class AuroraApiTest {
 
     @Test
     void throttledCallsWaitForRetryAfterAndAreCounted() throws Exception {
-        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults())) {
+        try (SimulatedAurora aurora = aurora(TestSimulator.options())) {
             String id = aurora.createLead();
             aurora.throttleNext(2);
             AuroraApi api = client(aurora, aurora.token());
@@ -157,7 +159,7 @@ class AuroraApiTest {
     void clientsOfOneTenantShareOneBudget() {
         String tenant = "t-" + UUID.randomUUID();
         Settings settings = Settings.of(Map.of("aurora.api.base-url", "http://127.0.0.1:9", "aurora.api.tenant-id", tenant,
-                "aurora.api.token", "x", "aurora.api.requests-per-minute", "90"));
+                "aurora.api.token", TestSecrets.fresh("api-token"), "aurora.api.requests-per-minute", "90"));
         // The budget exists already with another rate: a client that made its own would report 90.
         RateBudget shared = RateBudget.shared("http://127.0.0.1:9|" + tenant, 37);
         assertSame(shared, RateBudget.shared("http://127.0.0.1:9|" + tenant, 90));
@@ -183,7 +185,7 @@ class AuroraApiTest {
         FakeTime time = new FakeTime(START);
         try (RawServer server = RawServer.answering("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 86400\r\n"
                 + "Content-Length: 0\r\n\r\n");
-             AuroraApi api = AuroraApi.create(URI.create(server.url()), "t1", "token", new RateBudget(60_000, time, time),
+             AuroraApi api = AuroraApi.create(URI.create(server.url()), "t1", TestSecrets.fresh("api-token"), new RateBudget(60_000, time, time),
                      Duration.ofSeconds(5), time, time)) {
             AuroraApiException e = assertThrows(AuroraApiException.class, () -> api.retrieveLead("x"));
             assertTrue(e.getMessage().contains("429"), e.getMessage());
@@ -205,7 +207,7 @@ class AuroraApiTest {
         }
         String url = "http://127.0.0.1:" + closedPort;
         FakeTime time = new FakeTime(START);
-        try (AuroraApi api = AuroraApi.create(URI.create(url), "t1", "token", new RateBudget(60_000, time, time),
+        try (AuroraApi api = AuroraApi.create(URI.create(url), "t1", TestSecrets.fresh("api-token"), new RateBudget(60_000, time, time),
                 Duration.ofSeconds(5), time, time)) {
             AuroraUnreachableException e = assertThrows(AuroraUnreachableException.class, () -> api.listLeads(1, 10));
             assertEquals("cannot reach Aurora's API at " + url + " (aurora.api.base-url): connection refused", e.getMessage());
@@ -217,7 +219,7 @@ class AuroraApiTest {
     @Test
     void unknownHostFailsAtOnceNamingTheHostAndTheKey() {
         FakeTime time = new FakeTime(START);
-        try (AuroraApi api = AuroraApi.create(URI.create("http://no-such-host.invalid"), "t1", "token",
+        try (AuroraApi api = AuroraApi.create(URI.create("http://no-such-host.invalid"), "t1", TestSecrets.fresh("api-token"),
                 new RateBudget(60_000, time, time), Duration.ofSeconds(5), time, time)) {
             AuroraUnreachableException e = assertThrows(AuroraUnreachableException.class, () -> api.listLeads(1, 10));
             assertEquals("cannot reach Aurora's API at http://no-such-host.invalid (aurora.api.base-url): "
@@ -230,7 +232,7 @@ class AuroraApiTest {
     void otherIoErrorsAreRetriedAndTheFinalMessageNamesTheHostAndTheKey() throws Exception {
         FakeTime time = new FakeTime(START);
         try (RawServer server = RawServer.answering(""); // accepts, then closes without a word
-             AuroraApi api = AuroraApi.create(URI.create(server.url()), "t1", "token", new RateBudget(60_000, time, time),
+             AuroraApi api = AuroraApi.create(URI.create(server.url()), "t1", TestSecrets.fresh("api-token"), new RateBudget(60_000, time, time),
                      Duration.ofSeconds(5), time, time)) {
             AuroraApiException e = assertThrows(AuroraApiException.class, () -> api.listLeads(1, 10));
             assertTrue(e.getMessage().startsWith("GET " + server.url() + "/tenants/t1/leads?page=1&per_page=10 failed "
@@ -243,7 +245,7 @@ class AuroraApiTest {
     @Test
     void notFoundLeadIsGoneOnlyWhileTheTenantIsKnownToExist() throws Exception {
         FakeTime time = new FakeTime(START);
-        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults());
+        try (SimulatedAurora aurora = aurora(TestSimulator.options());
              AuroraApi api = AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
                      new RateBudget(60_000, time, time), Duration.ofSeconds(5), time, time)) {
             assertTrue(api.retrieveLead("no-such-lead").isEmpty());
@@ -259,7 +261,7 @@ class AuroraApiTest {
 
     @Test
     void notFoundUnderAMistypedTenantIsAnUnknownTenantNamingTheKey() throws Exception {
-        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults());
+        try (SimulatedAurora aurora = aurora(TestSimulator.options());
              AuroraApi api = AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId() + "x", aurora.token(),
                      new RateBudget(60_000), Duration.ofSeconds(5))) {
             String lead = aurora.createLead();

@@ -2,6 +2,7 @@ package org.aurorawebhooks.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 
 class SubscriptionTest {
@@ -9,8 +10,9 @@ class SubscriptionTest {
     @Test
     void toStringMasksABasicAuthPasswordATokenAndTheHeaderValue() {
         Subscription s = new Subscription("W1", "lead_created",
-                "https://aurora:s3cret@crm.example.com/aurora/webhooks/lead_created?lead_id=<LEAD_ID>&token=t0k",
-                "test", true, "X-Aurora-Token", "h3ader");
+                "https://aurora:" + TestSecrets.fresh("webhook-password") + "@crm.example.com/aurora/webhooks/lead_created"
+                        + "?lead_id=<LEAD_ID>&token=" + TestSecrets.fresh("query-token"),
+                "test", true, "X-Aurora-Token", TestSecrets.fresh("webhook-token"));
         assertEquals("Subscription[id=W1, event=lead_created, url_template=https://aurora:****@crm.example.com"
                 + "/aurora/webhooks/lead_created?lead_id=<LEAD_ID>&token=****, enabled=true, "
                 + "header_auth_key=X-Aurora-Token, header_auth_value=****]", s.toString());

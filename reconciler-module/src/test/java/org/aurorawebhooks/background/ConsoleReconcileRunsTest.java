@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.aurorawebhooks.testing.FilterHarness;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,16 +28,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * reconcile counters in {@code _metrics}.
  */
 class ConsoleReconcileRunsTest {
-    private static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("ops:pw-4410".getBytes(StandardCharsets.UTF_8));
+    private static final String ADMIN_PASSWORD = TestSecrets.fresh("admin-password");
+    private static final String AUTH = "Basic " + Base64.getEncoder().encodeToString(("ops:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
 
     @ParameterizedTest
     @EnumSource(Kind.class)
     void recordedRunsAndWhatTheyRepairedAreOnTheConsole(Kind kind) throws Exception {
         Map<String, String> config = new LinkedHashMap<>(TestDatabases.fresh(kind));
         config.put("aurora.webhooks.auth.header-name", "X-T");
-        config.put("aurora.webhooks.auth.header-value", "t-1");
+        config.put("aurora.webhooks.auth.header-value", TestSecrets.fresh("webhook-token"));
         config.put("aurora.admin.username", "ops");
-        config.put("aurora.admin.password", "pw-4410");
+        config.put("aurora.admin.password", ADMIN_PASSWORD);
         try (FilterHarness app = FilterHarness.start(config)) {
             assertEquals(200, app.get("/aurora/webhooks/_status", "Authorization", AUTH).statusCode()); // migrated by now
             // Read-write on SQLite too: the webapp runs in this class loader, one SQLite library for both.

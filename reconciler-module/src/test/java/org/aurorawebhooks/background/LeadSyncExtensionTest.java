@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.aurorawebhooks.testing.FilterHarness;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +23,7 @@ class LeadSyncExtensionTest {
                 "aurora.reconciler.cron", "bad");
         Map<String, String> withApi = new java.util.HashMap<>(base);
         withApi.put("aurora.api.tenant-id", "t1");
-        withApi.put("aurora.api.token", "tok");
+        withApi.put("aurora.api.token", TestSecrets.fresh("api-token"));
         // Without an API token the schedule would never start, but the typo is reported all the same.
         for (Map<String, String> config : List.of(withApi, base)) {
             ServletException e = assertThrows(ServletException.class, () -> FilterHarness.start(config).close(),

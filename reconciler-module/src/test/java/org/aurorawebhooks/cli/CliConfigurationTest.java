@@ -15,12 +15,14 @@ import java.util.UUID;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.testing.TestDatabases;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What every command does with the configuration and the database before its own work. */
 class CliConfigurationTest {
+    private static final String DB_PASSWORD = TestSecrets.fresh("db-password");
 
     @Test
     void mistypedKeysInTheConfigFileAndTheEnvironmentAreReportedOnStderrWithADidYouMean(@TempDir Path dir) throws Exception {
@@ -89,10 +91,10 @@ class CliConfigurationTest {
 
     @Test
     void databasePasswordIsMaskedInTheFirstLine(@TempDir Path dir) throws Exception {
-        CliRun run = CliRun.run(Map.of("aurora.db.url", "jdbc:postgresql://127.0.0.1:1/x?user=u&password=pw-secret-9"), "status");
+        CliRun run = CliRun.run(Map.of("aurora.db.url", "jdbc:postgresql://127.0.0.1:1/x?user=u&password=" + DB_PASSWORD), "status");
         assertTrue(run.out().startsWith("database: jdbc:postgresql://127.0.0.1:1/x?user=u&password=**** (aurora.db.url from file "),
                 run.out());
-        assertFalse(run.out().contains("pw-secret-9") || run.err().contains("pw-secret-9"), run.out() + run.err());
+        assertFalse(run.out().contains(DB_PASSWORD) || run.err().contains(DB_PASSWORD), run.out() + run.err());
         assertEquals(3, run.exitCode());
     }
 
@@ -114,7 +116,7 @@ class CliConfigurationTest {
     void scheduleWithABadCronExits2BeforeItCreatesOrMigratesTheDatabase(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("aurora-webhooks.db");
         CliRun run = CliRun.runWithEnvironment(Map.of("aurora.db.url", "jdbc:sqlite:" + db,
-                "aurora.api.tenant-id", "t1", "aurora.api.token", "tok"), Map.of("AURORA_RECONCILER_CRON", "bad"), "schedule");
+                "aurora.api.tenant-id", "t1", "aurora.api.token", TestSecrets.fresh("api-token")), Map.of("AURORA_RECONCILER_CRON", "bad"), "schedule");
         assertEquals(2, run.exitCode(), run.out() + run.err());
         assertEquals(List.of(BAD_CRON_MESSAGE), run.err().lines().toList(), run.err());
         assertEquals(List.of(), files(dir), "nothing created");
@@ -134,14 +136,14 @@ class CliConfigurationTest {
 
     @Test
     void aClosedDatabasePortIsOneLineNamingTheKeyAndConnectionRefused() throws Exception {
-        CliRun run = CliRun.run(Map.of("aurora.db.url", "jdbc:postgresql://127.0.0.1:1/x?user=u&password=pw-secret-9",
-                "aurora.api.tenant-id", "t1", "aurora.api.token", "tok"), "reconcile");
+        CliRun run = CliRun.run(Map.of("aurora.db.url", "jdbc:postgresql://127.0.0.1:1/x?user=u&password=" + DB_PASSWORD,
+                "aurora.api.tenant-id", "t1", "aurora.api.token", TestSecrets.fresh("api-token")), "reconcile");
         assertEquals(3, run.exitCode(), run.out() + run.err());
         assertEquals(1, run.err().lines().count(), run.err());
         assertTrue(run.err().startsWith("aurora-reconciler: cannot migrate the schema of jdbc:postgresql://127.0.0.1:1/x"
                 + "?user=u&password=**** (aurora.db.url from file "), run.err());
         assertTrue(run.err().strip().endsWith("): Connection refused"), run.err());
-        assertFalse(run.err().contains("pw-secret-9"), run.err());
+        assertFalse(run.err().contains(DB_PASSWORD), run.err());
     }
 
     @Test

@@ -37,6 +37,9 @@ record CliRun(int exitCode, String out, String err) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), env);
+        // Also on this JVM's own output, which the suite-wide secret scan reads: what a user's terminal shows.
+        System.out.print("aurora-reconciler " + String.join(" ", args) + " (exit " + code + ")\n" + out);
+        System.err.print(err);
         return new CliRun(code, out.toString(), err.toString());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 
 /** What the commands say about themselves (--help) and about a bad option value, before any work. */
@@ -11,8 +12,8 @@ class CliUsageTest {
 
     /** Enough to pass the API and credential checks; nothing listens on port 1, and no test here gets that far. */
     private static final Map<String, String> API = Map.of("aurora.api.base-url", "http://127.0.0.1:1",
-            "aurora.api.tenant-id", "t1", "aurora.api.token", "api-token-1",
-            "aurora.webhooks.auth.header-name", "X-Aurora-Token", "aurora.webhooks.auth.header-value", "hook-token-1");
+            "aurora.api.tenant-id", "t1", "aurora.api.token", TestSecrets.fresh("api-token"),
+            "aurora.webhooks.auth.header-name", "X-Aurora-Token", "aurora.webhooks.auth.header-value", TestSecrets.fresh("webhook-token"));
 
     @Test
     void mistypedEventIsOneLineWithTheClosestEventAndExit2() throws Exception {

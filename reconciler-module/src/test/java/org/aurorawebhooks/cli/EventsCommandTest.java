@@ -23,6 +23,7 @@ import org.aurorawebhooks.store.Delivery;
 import org.aurorawebhooks.store.EventWriter;
 import org.aurorawebhooks.testing.FilterHarness;
 import org.aurorawebhooks.testing.TestDatabases;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** {@code events} reads the recorded deliveries of a real SQLite file through the event log's owner. */
 class EventsCommandTest {
     private static final String HEADER = "X-Aurora-Token";
-    private static final String TOKEN = "events-test-token-81c2";
+    private static final String TOKEN = TestSecrets.fresh("webhook-token");
 
     /** A migrated database and a writer that records deliveries with the received_at a test chooses. */
     private record Bed(Map<String, String> config, Database database, EventWriter writer) implements AutoCloseable {

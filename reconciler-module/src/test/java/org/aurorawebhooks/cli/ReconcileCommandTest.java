@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.aurorawebhooks.sync.Testbed;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -188,12 +189,13 @@ class ReconcileCommandTest {
     void badTokenFailsFastWithExitCode3AndAClearMessage(Kind kind) throws Exception {
         try (Testbed bed = Testbed.start(kind)) {
             Map<String, String> config = new HashMap<>(bed.config);
-            config.put("aurora.api.token", "wrong-token-value");
+            String wrongToken = TestSecrets.fresh("api-token-wrong"); // configured, so a secret all the same
+            config.put("aurora.api.token", wrongToken);
             long before = bed.aurora.requests();
             CliRun run = CliRun.run(config, "reconcile");
             assertEquals(3, run.exitCode(), run.out());
             assertTrue(run.err().contains("401") && run.err().contains("aurora.api.token"), run.err());
-            assertFalse(run.err().contains("wrong-token-value") || run.out().contains("wrong-token-value"));
+            assertFalse(run.err().contains(wrongToken) || run.out().contains(wrongToken));
             assertEquals(1, bed.aurora.requests() - before, "a refused token is not retried");
             Map<String, Object> recorded = lastRun(bed);
             assertEquals("failed", recorded.get("outcome"));

@@ -16,6 +16,7 @@ import org.aurorawebhooks.catalog.EventCatalog;
 import org.aurorawebhooks.catalog.EventType;
 import org.aurorawebhooks.sync.Testbed;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 
 class SubscribeCommandTest {
@@ -62,10 +63,11 @@ class SubscribeCommandTest {
         try (Testbed bed = Testbed.start(Kind.SQLITE)) {
             Map<String, String> config = new HashMap<>(bed.config);
             assertEquals(0, CliRun.run(config, "subscribe", "--url", bed.app.baseUrl(), "--events", "lead_converted,design_created").exitCode());
-            config.put("aurora.webhooks.auth.header-value", "rotated-token");
+            String rotated = TestSecrets.fresh("webhook-token-new");
+            config.put("aurora.webhooks.auth.header-value", rotated);
             CliRun run = CliRun.run(config, "subscribe", "--url", bed.app.baseUrl(), "--events", "lead_converted,design_created");
             assertTrue(run.out().contains("0 created, 2 updated, 0 unchanged"), run.out());
-            assertTrue(!run.out().contains("rotated-token"), "the token is not printed");
+            assertTrue(!run.out().contains(rotated), "the token is not printed");
             assertEquals(2, CliRun.runRaw("subscribe", "--url", "x", "--events", "design_deleted").exitCode());
         }
     }
@@ -131,10 +133,12 @@ class SubscribeCommandTest {
         try (Testbed bed = Testbed.start(Kind.SQLITE)) {
             Map<String, String> basic = withoutWebhookCredential(bed);
             basic.put("aurora.webhooks.auth.basic-username", "aurora");
-            basic.put("aurora.webhooks.auth.basic-password", "basic-secret-1");
+            String password = TestSecrets.fresh("webhook-password");
+            String queryToken = TestSecrets.fresh("query-token");
+            basic.put("aurora.webhooks.auth.basic-password", password);
             assertEquals(0, CliRun.run(basic, "subscribe", "--url", "https://crm.example.com", "--events", "design_deleted").exitCode());
             bed.api().createWebhook(new org.aurorawebhooks.api.Subscription(null, "design_deleted",
-                    "https://other.example.com/hook?lead_id=<LEAD_ID>&token=query-secret-2", "", true, null, null));
+                    "https://other.example.com/hook?lead_id=<LEAD_ID>&token=" + queryToken, "", true, null, null));
 
             CliRun run = CliRun.run(bed.config, "subscriptions");
             assertEquals(0, run.exitCode(), run.out() + run.err());
@@ -147,7 +151,7 @@ class SubscribeCommandTest {
             assertTrue(out.contains("https://other.example.com/hook?lead_id=<LEAD_ID>&token=****"), out);
             assertTrue(out.contains("4 subscription(s)"), out);
             assertTrue(out.contains("design_deleted has 2 enabled subscriptions: Aurora sends each of its deliveries 2 times"), out);
-            for (String secret : List.of(Testbed.TOKEN, "basic-secret-1", "query-secret-2")) {
+            for (String secret : List.of(Testbed.TOKEN, password, queryToken)) {
                 assertTrue(!out.contains(secret) && !run.err().contains(secret), secret + " is printed: " + out);
             }
         }

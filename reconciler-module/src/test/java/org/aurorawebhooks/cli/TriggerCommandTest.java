@@ -19,12 +19,13 @@ import org.aurorawebhooks.catalog.EventCatalog;
 import org.aurorawebhooks.catalog.EventType;
 import org.aurorawebhooks.testing.FilterHarness;
 import org.aurorawebhooks.testing.TestDatabases;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 
 /** {@code trigger} against the filter in a real Jetty on loopback, recording into a real SQLite file. */
 class TriggerCommandTest {
     private static final String HEADER = "X-Aurora-Token";
-    private static final String TOKEN = "trigger-test-token-5f1d";
+    private static final String TOKEN = TestSecrets.fresh("webhook-token");
     private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
     private static final Pattern SENT = Pattern.compile("(?m)^GET (\\S+)$");
     private static final Pattern STORED_ID = Pattern.compile("\\{\"id\":(\\d+),");
@@ -165,12 +166,13 @@ class TriggerCommandTest {
         Map<String, String> config = headerConfig();
         try (FilterHarness app = FilterHarness.start(config)) {
             Map<String, String> wrong = new HashMap<>(config);
-            wrong.put("aurora.webhooks.auth.header-value", "not-the-token");
+            String wrongToken = TestSecrets.fresh("webhook-token-wrong"); // configured, so a secret all the same
+            wrong.put("aurora.webhooks.auth.header-value", wrongToken);
             CliRun run = CliRun.run(wrong, "trigger", "design_request_completed", "--url", app.baseUrl());
             assertEquals(1, run.exitCode(), run.out() + run.err());
             assertTrue(run.out().contains("HTTP 401 in "), run.out());
             assertTrue(run.out().contains("unauthorized"), "the answer's body is shown: " + run.out());
-            assertFalse(run.out().contains("not-the-token"), run.out());
+            assertFalse(run.out().contains(wrongToken), run.out());
             assertEquals(0, rowCount(app));
         }
     }
@@ -179,14 +181,15 @@ class TriggerCommandTest {
     void basicAuthIsSentAsASubscriptionWithUserInfoWouldSendIt() throws Exception {
         Map<String, String> config = new HashMap<>(TestDatabases.fresh(TestDatabases.Kind.SQLITE));
         config.put("aurora.webhooks.auth.basic-username", "aurora");
-        config.put("aurora.webhooks.auth.basic-password", "s3cret-basic");
+        String password = TestSecrets.fresh("webhook-password");
+        config.put("aurora.webhooks.auth.basic-password", password);
         try (FilterHarness app = FilterHarness.start(config)) {
             CliRun run = CliRun.run(config, "trigger", "lead_converted", "--url", app.baseUrl());
             assertEquals(0, run.exitCode(), run.out() + run.err());
             assertTrue(run.out().contains("credential: basic auth as aurora"), run.out());
             assertTrue(run.out().contains("  Authorization: Basic ****"), run.out());
             assertTrue(run.out().contains("GET " + app.baseUrl() + "/aurora/webhooks/lead_converted?"), run.out());
-            assertFalse(run.out().contains("s3cret-basic"), run.out());
+            assertFalse(run.out().contains(password), run.out());
             assertEquals(1, rowCount(app));
         }
     }

@@ -33,6 +33,7 @@ import org.aurorawebhooks.dropin.Container.Deployment;
 import org.aurorawebhooks.dropin.shop.ShopOnboarding;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -138,8 +139,9 @@ class DropInDeploymentIT {
     void consoleServesStatusAndMetricsFromTheDropInJarWithTheReconcileRuns(Container container) throws Exception {
         Map<String, String> params = new LinkedHashMap<>(HostWebapp.sqliteConfig(root));
         params.put("aurora.admin.username", "ops");
-        params.put("aurora.admin.password", "console-pass-8812");
-        String admin = "Basic " + java.util.Base64.getEncoder().encodeToString("ops:console-pass-8812".getBytes(StandardCharsets.UTF_8));
+        String adminPassword = TestSecrets.fresh("admin-password");
+        params.put("aurora.admin.password", adminPassword);
+        String admin = "Basic " + java.util.Base64.getEncoder().encodeToString(("ops:" + adminPassword).getBytes(StandardCharsets.UTF_8));
         try (Deployment shop = deploy(container, params)) {
             String leadId = UUID.randomUUID().toString();
             assertRecorded(get(shop.baseUrl() + "/aurora/webhooks/lead_created?lead_id=" + leadId + "&source=api",

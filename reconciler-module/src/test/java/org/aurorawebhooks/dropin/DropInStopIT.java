@@ -31,6 +31,7 @@ import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.aurorawebhooks.dropin.shop.ShopLeadCounter;
 import org.aurorawebhooks.simulator.SimulatedAurora;
+import org.aurorawebhooks.simulator.TestSimulator;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,7 +129,7 @@ class DropInStopIT {
         Captured tomcatWarnings = new Captured();
         Logger loaderLog = Logger.getLogger("org.apache.catalina.loader");
         loaderLog.addHandler(tomcatWarnings);
-        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+        try (SimulatedAurora aurora = SimulatedAurora.start(TestSimulator.options()
                 .withRequestsPerMinute(60_000).withAutoFire(false))) {
             aurora.seedLeads(400);
             aurora.delay(20); // a pass of 400 fetches takes long enough to be stopped in the middle

@@ -13,6 +13,7 @@ import org.aurorawebhooks.dropin.shop.ShopLeadCounter;
 import org.aurorawebhooks.dropin.shop.ShopLedger;
 import org.aurorawebhooks.dropin.shop.ShopOnboarding;
 import org.aurorawebhooks.dropin.shop.ShopServlet;
+import org.aurorawebhooks.testing.TestSecrets;
 
 /**
  * An exploded "existing webapp" as an integrator has it: its own servlet on {@code /*}, its own older
@@ -22,7 +23,7 @@ import org.aurorawebhooks.dropin.shop.ShopServlet;
  */
 final class HostWebapp {
     static final String TOKEN_HEADER = "X-Aurora-Token";
-    static final String TOKEN = "shop-secret-7f3a";
+    static final String TOKEN = TestSecrets.fresh("webhook-token");
     /** The host's own libraries, older than the ones bundled in the drop-in jar. */
     static final List<String> HOST_LIBS = List.of("jackson-databind-2.12.7.jar", "jackson-core-2.12.7.jar",
             "jackson-annotations-2.12.7.jar", "jdbi3-core-3.30.0.jar");

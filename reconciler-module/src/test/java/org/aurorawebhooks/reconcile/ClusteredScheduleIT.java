@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.aurorawebhooks.simulator.SimulatedAurora;
+import org.aurorawebhooks.simulator.TestSimulator;
 import org.aurorawebhooks.testing.TestDatabases;
-import org.jdbi.v3.core.Jdbi;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.aurorawebhooks.testing.TestSecrets;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two {@code aurora-reconciler.jar schedule} processes on one PostgreSQL or MariaDB database, as two nodes would
@@ -29,7 +31,7 @@ class ClusteredScheduleIT {
     @EnumSource(value = Kind.class, names = {"POSTGRESQL", "MARIADB"})
     void twoSchedulersOnOneDatabaseRunEachTriggerOnce(Kind kind, @TempDir Path dir) throws Exception {
         Map<String, String> db = TestDatabases.fresh(kind);
-        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+        try (SimulatedAurora aurora = SimulatedAurora.start(TestSimulator.options()
                 .withRequestsPerMinute(60_000).withAutoFire(false))) {
             aurora.seedLeads(5);
             Properties p = new Properties();
@@ -45,11 +47,15 @@ class ClusteredScheduleIT {
             }
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<Process> nodes = new ArrayList<>();
+            List<Path> logs = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
+                // In the test-logs folder, so that the suite-wide secret scan reads what the nodes logged.
+                Path log = TestSecrets.logFile("ClusteredScheduleIT-" + kind + "-node" + i + ".log");
+                logs.add(log);
                 nodes.add(new ProcessBuilder(java, "-jar", System.getProperty("aurora.cli.jar"), "schedule",
                         "--config", config.toString())
                         .redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("node" + i + ".log").toFile())
+                        .redirectOutput(log.toFile())
                         .start());
             }
             Jdbi jdbi = Jdbi.create(db.get("aurora.db.url"));
@@ -69,7 +75,7 @@ class ClusteredScheduleIT {
                 }
             }
             fireTimes = scheduledRuns(jdbi);
-            assertTrue(fireTimes.size() >= 5, "the schedule ran: " + fireTimes + "\n" + Files.readString(dir.resolve("node0.log")));
+            assertTrue(fireTimes.size() >= 5, "the schedule ran: " + fireTimes + "\n" + Files.readString(logs.get(0)));
             assertEquals(fireTimes.size(), new HashSet<>(fireTimes).size(), "one run per fire time: " + fireTimes);
         }
     }

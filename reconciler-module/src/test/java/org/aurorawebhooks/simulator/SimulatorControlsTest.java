@@ -40,7 +40,7 @@ class SimulatorControlsTest {
 
     @Test
     void deletingAnUnknownLeadAnswers404WithAJsonError() throws Exception {
-        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults())) {
+        try (SimulatedAurora aurora = SimulatedAurora.start(TestSimulator.options())) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(aurora.baseUrl()
                     + "/_simulator/leads/no-such-lead")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(404, r.statusCode());

@@ -25,6 +25,7 @@ import org.aurorawebhooks.catalog.EventCatalog;
 import org.aurorawebhooks.catalog.EventType;
 import org.aurorawebhooks.testing.FilterHarness;
 import org.aurorawebhooks.testing.TestDatabases;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class SimulatorFiringTest {
     private static final String HEADER = "X-Aurora-Token";
-    private static final String TOKEN = "firing-test-token";
+    private static final String TOKEN = TestSecrets.fresh("webhook-token");
     private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -45,7 +46,7 @@ class SimulatorFiringTest {
             config.put("aurora.webhooks.auth.header-name", HEADER);
             config.put("aurora.webhooks.auth.header-value", TOKEN);
             config.putAll(extraConfig);
-            SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+            SimulatedAurora aurora = SimulatedAurora.start(TestSimulator.options()
                     .withRequestsPerMinute(6000).withAutoFire(false));
             return new Bed(aurora, FilterHarness.start(config));
         }
@@ -180,7 +181,7 @@ class SimulatorFiringTest {
 
     @Test
     void fireControlRejectsAnUnknownEventAndAnAttributeTheEventLacks() throws Exception {
-        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults())) {
+        try (SimulatedAurora aurora = SimulatedAurora.start(TestSimulator.options())) {
             HttpResponse<String> unknown = post(aurora.baseUrl() + "/_simulator/fire/lead_deleted");
             assertEquals(404, unknown.statusCode());
             assertTrue(JSON.readTree(unknown.body()).get("error").asText().startsWith(
@@ -205,7 +206,7 @@ class SimulatorFiringTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults().withAutoFire(false))) {
+        try (SimulatedAurora aurora = SimulatedAurora.start(TestSimulator.options().withAutoFire(false))) {
             AuroraApi api = AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
                     new RateBudget(600), Duration.ofSeconds(10));
             api.createWebhook(new Subscription(null, "lead_changed", "http://127.0.0.1:" + closedPort
@@ -223,16 +224,18 @@ class SimulatorFiringTest {
 
     @Test
     void basicAuthInTheUrlTemplateIsSentAsAuroraWouldAndMaskedInTheLog() throws Exception {
+        String password = TestSecrets.fresh("webhook-password");
+        String queryToken = TestSecrets.fresh("query-token");
         try (Bed bed = Bed.start(Map.of("aurora.webhooks.auth.basic-username", "aurora",
-                "aurora.webhooks.auth.basic-password", "s3cret"))) {
-            String base = bed.app.baseUrl().replace("http://", "http://aurora:s3cret@");
+                "aurora.webhooks.auth.basic-password", password))) {
+            String base = bed.app.baseUrl().replace("http://", "http://aurora:" + password + "@");
             bed.api().createWebhook(new Subscription(null, "lead_created", base
-                    + "/aurora/webhooks/lead_created?lead_id=<LEAD_ID>&source=<SOURCE>&token=tok-42", "test", true, null, null));
+                    + "/aurora/webhooks/lead_created?lead_id=<LEAD_ID>&source=<SOURCE>&token=" + queryToken, "test", true, null, null));
             WebhookFiring f = bed.aurora.fireWebhooks("lead_created", Map.of("lead_id", "L1", "source", "api")).get(0);
             assertEquals(200, f.status(), f.describe());
             assertEquals(bed.app.baseUrl().replace("http://", "http://aurora:****@")
                     + "/aurora/webhooks/lead_created?lead_id=L1&source=api&token=****", f.url());
-            assertTrue(!f.describe().contains("s3cret") && !f.describe().contains("tok-42"), f.describe());
+            assertTrue(!f.describe().contains(password) && !f.describe().contains(queryToken), f.describe());
         }
     }
 

@@ -17,9 +17,11 @@ import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.api.RateBudget;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.simulator.SimulatedAurora;
+import org.aurorawebhooks.simulator.TestSimulator;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,7 +48,7 @@ class LeadSyncWorkerTest {
     @EnumSource(value = Kind.class, names = {"POSTGRESQL", "MARIADB"})
     void twoWorkersOnOneServerDatabaseNeverFetchTheSameLeadAtOnce(Kind kind) throws Exception {
         Map<String, String> config = TestDatabases.fresh(kind);
-        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+        try (SimulatedAurora aurora = SimulatedAurora.start(TestSimulator.options()
                 .withRequestsPerMinute(60_000).withAutoFire(false));
              Database nodeA = open(config); Database nodeB = open(config)) {
             LeadSyncQueue queue = new LeadSyncQueue(nodeA, Clock.systemUTC());
@@ -75,7 +77,7 @@ class LeadSyncWorkerTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aBurstOfDeliveriesForOneLeadCostsOneFetch(Kind kind) throws Exception {
-        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+        try (SimulatedAurora aurora = SimulatedAurora.start(TestSimulator.options()
                 .withRequestsPerMinute(60_000).withAutoFire(false));
              Database db = open(TestDatabases.fresh(kind))) {
             String id = aurora.createLead();
@@ -93,7 +95,7 @@ class LeadSyncWorkerTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void failedFetchesBackOffAndStayVisible(Kind kind) throws Exception {
-        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+        try (SimulatedAurora aurora = SimulatedAurora.start(TestSimulator.options()
                 .withRequestsPerMinute(60_000).withAutoFire(false));
              Database db = open(TestDatabases.fresh(kind))) {
             String id = aurora.createLead();
@@ -114,7 +116,7 @@ class LeadSyncWorkerTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aMistypedTenantMarksNoLeadGoneAndPausesTheSync(Kind kind) throws Exception {
-        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+        try (SimulatedAurora aurora = SimulatedAurora.start(TestSimulator.options()
                 .withRequestsPerMinute(60_000).withAutoFire(false));
              Database db = open(TestDatabases.fresh(kind));
              AuroraApi mistyped = AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId() + "x", aurora.token(),
@@ -146,7 +148,7 @@ class LeadSyncWorkerTest {
             closedPort = s.getLocalPort();
         }
         try (Database db = open(TestDatabases.fresh(kind));
-             AuroraApi nowhere = AuroraApi.create(URI.create("http://127.0.0.1:" + closedPort), "tenant", "token",
+             AuroraApi nowhere = AuroraApi.create(URI.create("http://127.0.0.1:" + closedPort), "tenant", TestSecrets.fresh("api-token"),
                      new RateBudget(60_000), Duration.ofSeconds(10))) {
             LeadSyncQueue queue = new LeadSyncQueue(db, Clock.systemUTC());
             for (String id : List.of("lead-a", "lead-b", "lead-c")) {

@@ -17,6 +17,7 @@ import org.aurorawebhooks.reconcile.Progress;
 import org.aurorawebhooks.reconcile.ReconcileRuns;
 import org.aurorawebhooks.reconcile.Reconciler;
 import org.aurorawebhooks.simulator.SimulatedAurora;
+import org.aurorawebhooks.simulator.TestSimulator;
 import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +29,7 @@ class OwnerReadsTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void storedLeadsWaitingLeadsAndRunsReadBackAsRecorded(TestDatabases.Kind kind) throws Exception {
-        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults().withAutoFire(false)
+        try (SimulatedAurora aurora = SimulatedAurora.start(TestSimulator.options().withAutoFire(false)
                 .withRequestsPerMinute(6000));
              Database database = Database.open(Settings.of(TestDatabases.fresh(kind)))) {
             database.ensureMigrated();

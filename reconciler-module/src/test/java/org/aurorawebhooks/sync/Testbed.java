@@ -12,8 +12,10 @@ import org.aurorawebhooks.api.AuroraApi;
 import org.aurorawebhooks.api.RateBudget;
 import org.aurorawebhooks.api.Subscription;
 import org.aurorawebhooks.simulator.SimulatedAurora;
+import org.aurorawebhooks.simulator.TestSimulator;
 import org.aurorawebhooks.testing.FilterHarness;
 import org.aurorawebhooks.testing.TestDatabases;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -22,7 +24,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Testbed implements AutoCloseable {
     public static final String TOKEN_HEADER = "X-Aurora-Token";
-    public static final String TOKEN = "testbed-webhook-token";
+    public static final String TOKEN = TestSecrets.fresh("webhook-token");
 
     public final SimulatedAurora aurora;
     public final FilterHarness app;
@@ -36,7 +38,7 @@ public final class Testbed implements AutoCloseable {
 
     /** Simulator limit 6000/min and the same budget: fast, and never throttled unless a test asks. */
     public static Testbed start(TestDatabases.Kind kind) throws Exception {
-        SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults().withRequestsPerMinute(6000));
+        SimulatedAurora aurora = SimulatedAurora.start(TestSimulator.options().withRequestsPerMinute(6000));
         Map<String, String> config = new HashMap<>(TestDatabases.fresh(kind));
         config.put("aurora.webhooks.auth.header-name", TOKEN_HEADER);
         config.put("aurora.webhooks.auth.header-value", TOKEN);

@@ -28,6 +28,7 @@ import org.aurorawebhooks.AuroraEventHandler;
 import org.aurorawebhooks.AuroraHandlers;
 import org.aurorawebhooks.config.ConfigSource;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +57,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class DashboardBrowserTest {
     private static final String USER = "operator";
-    private static final String PASSWORD = "browser-test-password";
+    private static final String PASSWORD = TestSecrets.fresh("admin-password");
     private static final String HANDLER = "browser-test-crm";
 
     /** Fails its calls while {@link #failing}; afterwards each call waits for {@link #release}. */

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.aurorawebhooks.catalog.EventCatalog;
 import org.aurorawebhooks.simulator.SimulatedAurora;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 
 /** The demo's stories, told without a clock: every event of the catalogue comes up, and leads outnumber the rest. */
@@ -14,7 +15,8 @@ class DemoStoriesTest {
 
     @Test
     void fiveMinutesOfStoriesSendAll26Events() throws Exception {
-        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults())) {
+        try (SimulatedAurora aurora = SimulatedAurora.start(SimulatedAurora.Options.defaults()
+                .withCredentials("tenant-demo", TestSecrets.fresh("api-token")))) {
             DemoStories stories = new DemoStories(aurora, 7);
             for (int second = 0; second < 300; second++) {
                 stories.tick();

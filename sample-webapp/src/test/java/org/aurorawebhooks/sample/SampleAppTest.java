@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.aurorawebhooks.config.ConfigSource;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.testing.TeeOutputStream;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,20 +124,21 @@ class SampleAppTest {
     @Test
     void aConfiguredConsolePasswordIsNeverPrinted(@TempDir Path dir) throws Exception {
         String db = "jdbc:sqlite:" + dir.resolve("sample.db");
+        String password = TestSecrets.fresh("admin-password");
         Settings settings = Settings.load(List.of(ConfigSource.of("test", Map.of("aurora.db.url", db,
                 "aurora.sample.port", "0", "aurora.sample.demo", "true", "aurora.reconciler.cron", "off",
-                "aurora.admin.username", "ops", "aurora.admin.password", "configured-secret-4711"))), Map.of());
+                "aurora.admin.username", "ops", "aurora.admin.password", password))), Map.of());
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
         java.io.PrintStream stdout = System.out;
-        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        System.setOut(new java.io.PrintStream(new TeeOutputStream(stdout, printed), true, java.nio.charset.StandardCharsets.UTF_8));
         try (SampleApp app = SampleApp.start(settings)) {
             String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(text.contains("operator console: http://localhost:" + app.port() + "/aurora/webhooks/_dashboard"), text);
             assertTrue(text.contains("(aurora.admin.username and aurora.admin.password as configured)"), text);
-            assertTrue(!text.contains("configured-secret-4711"), text);
+            assertTrue(!text.contains(password), text);
             HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + app.port() + "/aurora/webhooks/_status")).header("Authorization", "Basic " + java.util.Base64.getEncoder()
-                    .encodeToString("ops:configured-secret-4711".getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(),
+                    .encodeToString(("ops:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, status.statusCode(), "the configured credential reaches the filter: " + status.body());
         } finally {

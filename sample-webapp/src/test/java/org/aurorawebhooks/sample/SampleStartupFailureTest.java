@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is one line on stderr naming the thing and the key, a non-zero exit, and no stack trace.
  */
 class SampleStartupFailureTest {
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
 
     /** What a child JVM running the sample printed and how it ended. */
     private record Child(int exitCode, String out, String err) {
@@ -70,7 +73,12 @@ class SampleStartupFailureTest {
             process.destroyForcibly();
             throw new AssertionError("the sample did not exit: it started although it should not have");
         }
-        return new Child(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        Child child = new Child(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
                 new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        // A copy for the suite-wide secret scan, which reads the test-logs folder.
+        Files.writeString(TestSecrets.logFile("SampleStartupFailureTest-" + RUNS.incrementAndGet() + ".log"),
+                String.join(" ", command) + "\nexit " + child.exitCode() + "\n--- stdout\n" + child.out() + "--- stderr\n" + child.err(),
+                StandardCharsets.UTF_8);
+        return child;
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +56,7 @@ class SettingsTest {
     @Test
     void mistypedKeyInTheConfigFileIsReportedWithADidYouMean(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("aurora.properties");
-        Files.writeString(file, "aurora.api.tennant-id=t1\naurora.api.token=x\n");
+        Files.writeString(file, "aurora.api.tennant-id=t1\naurora.api.token=" + TestSecrets.fresh("api-token") + "\n");
         ConfigException e = assertThrows(ConfigException.class, () -> Settings.load(List.of(), Map.of("AURORA_CONFIG", file.toString())));
         // The typo also leaves the token without its tenant: the pair rule names both keys.
         assertTrue(e.getMessage().contains("aurora.api.tenant-id and aurora.api.token go together"), e.getMessage());
@@ -82,7 +83,7 @@ class SettingsTest {
         Settings s = Settings.load(List.of(), Map.of(
                 "AURORA_RECONCILER_LOOK_BACK", "P1D",         // in our reconciler group
                 "AURORA_DB_USER", "app",                      // in our db group, a truncated key
-                "AURORA_APITOKEN", "x",                       // outside our groups, one edit from AURORA_API_TOKEN
+                "AURORA_APITOKEN", TestSecrets.fresh("api-token"), // outside our groups, one edit from AURORA_API_TOKEN
                 "AURORA_TEST_POSTGRES_URL", "jdbc:postgresql://h/test", // this project's tests
                 "AURORA_CLUSTER_ENDPOINT", "db.cluster.example", // Amazon Aurora tooling
                 "AURORA_DB_URL", "jdbc:sqlite:x.db",
@@ -156,20 +157,23 @@ class SettingsTest {
 
     @Test
     void describeMasksSecretsAndUrlPasswords() {
+        String token = TestSecrets.fresh("webhook-token");
+        String apiToken = TestSecrets.fresh("api-token");
+        String dbPassword = TestSecrets.fresh("db-password");
         Settings s = Settings.of(Map.of("aurora.webhooks.auth.header-name", "X-T",
-                "aurora.webhooks.auth.header-value", "tok-123", "aurora.api.token", "api-456", "aurora.api.tenant-id", "t",
-                "aurora.db.url", "jdbc:postgresql://h/db?user=u&password=pw-789"));
+                "aurora.webhooks.auth.header-value", token, "aurora.api.token", apiToken, "aurora.api.tenant-id", "t",
+                "aurora.db.url", "jdbc:postgresql://h/db?user=u&password=" + dbPassword));
         String d = s.describe();
-        assertFalse(d.contains("tok-123"));
-        assertFalse(d.contains("api-456"));
-        assertFalse(d.contains("pw-789"));
+        assertFalse(d.contains(token));
+        assertFalse(d.contains(apiToken));
+        assertFalse(d.contains(dbPassword));
         assertTrue(d.contains("aurora.webhooks.auth.header-value=****"));
     }
 
     @Test
     void halfConfiguredPairsAreRefusedNamingBothKeys() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> Settings.of(Map.of("aurora.api.token", "x")));
+                () -> Settings.of(Map.of("aurora.api.token", TestSecrets.fresh("api-token"))));
         assertTrue(e.getMessage().contains("aurora.api.tenant-id and aurora.api.token go together"), e.getMessage());
     }
 
@@ -177,22 +181,27 @@ class SettingsTest {
     void adminCredentialIsBothKeysOrNeitherAndNeverAWebhookCredential() {
         ConfigException half = assertThrows(ConfigException.class, () -> Settings.of(Map.of("aurora.admin.username", "ops")));
         assertTrue(half.getMessage().contains("aurora.admin.username and aurora.admin.password go together"), half.getMessage());
+        String sharedSecret = TestSecrets.fresh("admin-password");
+        String newToken = TestSecrets.fresh("webhook-token");
         ConfigException shared = assertThrows(ConfigException.class, () -> Settings.of(Map.of(
-                "aurora.webhooks.auth.header-name", "X-T", "aurora.webhooks.auth.header-value", "new,s3cret-shared",
-                "aurora.admin.username", "ops", "aurora.admin.password", "s3cret-shared")));
+                "aurora.webhooks.auth.header-name", "X-T", "aurora.webhooks.auth.header-value", newToken + "," + sharedSecret,
+                "aurora.admin.username", "ops", "aurora.admin.password", sharedSecret)));
         assertTrue(shared.getMessage().contains("aurora.admin.password from ") && shared.getMessage().contains("webhook credential"),
                 shared.getMessage());
-        assertFalse(shared.getMessage().contains("s3cret-shared"), "the message never shows the secret");
-        Settings ok = Settings.of(Map.of("aurora.admin.username", "ops", "aurora.admin.password", "pw-1"));
+        assertFalse(shared.getMessage().contains(sharedSecret), "the message never shows the secret");
+        String adminPassword = TestSecrets.fresh("admin-password");
+        Settings ok = Settings.of(Map.of("aurora.admin.username", "ops", "aurora.admin.password", adminPassword));
         assertEquals("ops", ok.adminUsername().orElseThrow());
-        assertFalse(ok.describe().contains("pw-1"), ok.describe());
+        assertFalse(ok.describe().contains(adminPassword), ok.describe());
     }
 
     @Test
     void headerValuesListEveryRotationValue() {
+        String newToken = TestSecrets.fresh("webhook-token-new");
+        String oldToken = TestSecrets.fresh("webhook-token-old");
         Settings s = Settings.of(Map.of("aurora.webhooks.auth.header-name", "X-T",
-                "aurora.webhooks.auth.header-value", " new , old ,"));
-        assertEquals(List.of("new", "old"), s.headerValues());
+                "aurora.webhooks.auth.header-value", " " + newToken + " , " + oldToken + " ,"));
+        assertEquals(List.of(newToken, oldToken), s.headerValues());
     }
 
     @Test

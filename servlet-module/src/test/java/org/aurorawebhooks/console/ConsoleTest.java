@@ -26,8 +26,10 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.aurorawebhooks.testing.FilterHarness;
+import org.aurorawebhooks.testing.TeeOutputStream;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,12 +37,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The operator console in a real Jetty against each database: access, content, escaping, secrets, metrics, retry. */
 class ConsoleTest {
     private static final String WEBHOOK_HEADER = "X-Aurora-Token";
-    private static final String WEBHOOK_TOKEN = "whk-header-secret-7731";
+    private static final String WEBHOOK_TOKEN = TestSecrets.fresh("webhook-token");
     private static final String ADMIN_USER = "opsadmin";
-    private static final String ADMIN_PASSWORD = "adm-pass-secret-5519";
-    private static final String DB_PASSWORD = "db-pass-secret-9042";
-    private static final String API_TOKEN = "api-token-secret-2264";
-    private static final String QUERY_TOKEN = "query-token-secret-4471";
+    private static final String ADMIN_PASSWORD = TestSecrets.fresh("admin-password");
+    private static final String DB_PASSWORD = TestSecrets.fresh("db-password");
+    private static final String API_TOKEN = TestSecrets.fresh("api-token");
+    private static final String QUERY_TOKEN = TestSecrets.fresh("query-token");
     private static final List<String> SECRETS = List.of(WEBHOOK_TOKEN, ADMIN_PASSWORD, DB_PASSWORD, API_TOKEN, QUERY_TOKEN);
     private static final String BASE = "/aurora/webhooks";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,8 +99,9 @@ class ConsoleTest {
     @Test
     void consoleAnswers401WithoutWithAWrongAndWithTheWebhookCredential() throws Exception {
         Map<String, String> config = config(Kind.SQLITE, true);
+        String webhookPassword = TestSecrets.fresh("webhook-password");
         config.put("aurora.webhooks.auth.basic-username", "aurora");
-        config.put("aurora.webhooks.auth.basic-password", "webhook-basic-secret");
+        config.put("aurora.webhooks.auth.basic-password", webhookPassword);
         try (FilterHarness app = FilterHarness.start(config)) {
             for (String page : List.of("_status", "_dashboard", "_metrics")) {
                 List<HttpResponse<String>> refused = List.of(
@@ -106,7 +109,7 @@ class ConsoleTest {
                         app.get(BASE + "/" + page, "Authorization", basic(ADMIN_USER, "wrong")),
                         app.get(BASE + "/" + page, "Authorization", basic("someone", ADMIN_PASSWORD)),
                         app.get(BASE + "/" + page, WEBHOOK_HEADER, WEBHOOK_TOKEN),
-                        app.get(BASE + "/" + page, "Authorization", basic("aurora", "webhook-basic-secret")));
+                        app.get(BASE + "/" + page, "Authorization", basic("aurora", webhookPassword)));
                 for (HttpResponse<String> r : refused) {
                     assertEquals(401, r.statusCode(), page);
                     assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic realm="), page);
@@ -124,7 +127,7 @@ class ConsoleTest {
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         java.io.PrintStream stderr = System.err;
         try (FilterHarness app = FilterHarness.start(config(Kind.SQLITE, true))) {
-            System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(new TeeOutputStream(stderr, captured), true, StandardCharsets.UTF_8));
             for (int i = 0; i < 3; i++) {
                 assertEquals(401, app.get(BASE + "/_status", "Authorization", basic(ADMIN_USER, "guess-" + i + "-pw")).statusCode());
             }

@@ -29,6 +29,7 @@ import org.aurorawebhooks.AuroraWebhookFilter;
 import org.aurorawebhooks.testing.FilterHarness;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 class HandlerRegistrationFilterTest {
     private static final String TOKEN_HEADER = "X-Aurora-Token";
-    private static final String TOKEN = "handler-registration-token";
+    private static final String TOKEN = TestSecrets.fresh("webhook-token");
 
     /** Listed in the webapp's META-INF/services; the registry holds the instance ServiceLoader made. */
     public static final class FromServices implements AuroraEventHandler {

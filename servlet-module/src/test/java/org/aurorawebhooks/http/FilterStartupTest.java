@@ -10,12 +10,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.aurorawebhooks.config.ConfigException;
 import org.aurorawebhooks.testing.FilterHarness;
+import org.aurorawebhooks.testing.TeeOutputStream;
 import org.aurorawebhooks.testing.TestDatabases;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.api.Test;
 
 /** Start-up is refused for an unsafe or broken configuration, with a message naming the key. */
@@ -63,7 +65,7 @@ class FilterStartupTest {
         config.put("aurora.api.requests-per-minute", "ninety");
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream stderr = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8)); // slf4j-simple writes here
+        System.setErr(new PrintStream(new TeeOutputStream(stderr, captured), true, StandardCharsets.UTF_8)); // slf4j-simple writes here
         try {
             startFailure(config);
         } finally {
@@ -89,10 +91,11 @@ class FilterStartupTest {
     @Test
     void secretIsNeverEchoedInAStartUpError() {
         Map<String, String> config = new HashMap<>(TestDatabases.freshSqlite());
-        config.put("aurora.webhooks.auth.header-value", "super-secret-value");
+        String secret = TestSecrets.fresh("webhook-token");
+        config.put("aurora.webhooks.auth.header-value", secret);
         Throwable failure = startFailure(config);
         assertTrue(failure.getMessage().contains("aurora.webhooks.auth.header-name"), failure.getMessage());
-        assertFalse(failure.getMessage().contains("super-secret-value"));
+        assertFalse(failure.getMessage().contains(secret));
     }
 
     @Test
@@ -109,9 +112,10 @@ class FilterStartupTest {
     void unsupportedDatabaseStopsStartUpNamingTheKey() {
         Map<String, String> config = new HashMap<>();
         config.put("aurora.webhooks.auth.disabled", "true");
-        config.put("aurora.db.url", "jdbc:h2:mem:x;password=hunter2");
+        String password = TestSecrets.fresh("db-password");
+        config.put("aurora.db.url", "jdbc:h2:mem:x;password=" + password);
         Throwable failure = startFailure(config);
         assertTrue(failure.getMessage().contains("aurora.db.url from filter init-param"), failure.getMessage());
-        assertFalse(failure.getMessage().contains("hunter2"), "a password in the URL is masked");
+        assertFalse(failure.getMessage().contains(password), "a password in the URL is masked");
     }
 }

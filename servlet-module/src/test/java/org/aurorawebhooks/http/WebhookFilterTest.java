@@ -32,19 +32,21 @@ import org.aurorawebhooks.catalog.EventType;
 import org.aurorawebhooks.testing.FilterHarness;
 import org.aurorawebhooks.testing.TestDatabases;
 import org.aurorawebhooks.testing.TestDatabases.Kind;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The filter in a real Jetty, against a real SQLite file and a real PostgreSQL schema. */
 class WebhookFilterTest {
     static final String TOKEN_HEADER = "X-Aurora-Token";
-    static final String TOKEN = "s3cret-token-value";
+    static final String TOKEN = TestSecrets.fresh("webhook-token");
+    static final String OLD_TOKEN = TestSecrets.fresh("webhook-token-old");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Map<String, String> config(Kind kind) {
         Map<String, String> config = new HashMap<>(TestDatabases.fresh(kind));
         config.put("aurora.webhooks.auth.header-name", TOKEN_HEADER);
-        config.put("aurora.webhooks.auth.header-value", "old-rotated-value, " + TOKEN);
+        config.put("aurora.webhooks.auth.header-value", OLD_TOKEN + ", " + TOKEN);
         return config;
     }
 
@@ -126,7 +128,7 @@ class WebhookFilterTest {
             assertEquals(401, wrong.statusCode());
             assertFalse(wrong.body().contains(TOKEN), "the body never echoes a secret");
             assertEquals(0, rows(app));
-            HttpResponse<String> rotated = app.get("/aurora/webhooks/lead_created?lead_id=abc", TOKEN_HEADER, "old-rotated-value");
+            HttpResponse<String> rotated = app.get("/aurora/webhooks/lead_created?lead_id=abc", TOKEN_HEADER, OLD_TOKEN);
             assertEquals(200, rotated.statusCode(), "every configured value is accepted during a rotation");
             assertEquals(1, rows(app));
         }
@@ -137,9 +139,10 @@ class WebhookFilterTest {
     void basicAuthIsAcceptedWhenConfigured(Kind kind) throws Exception {
         Map<String, String> config = new HashMap<>(TestDatabases.fresh(kind));
         config.put("aurora.webhooks.auth.basic-username", "aurora");
-        config.put("aurora.webhooks.auth.basic-password", "pa:ss word");
+        String password = TestSecrets.fresh("webhook-password") + "-pa:ss word"; // a colon and a space in it
+        config.put("aurora.webhooks.auth.basic-password", password);
         try (FilterHarness app = FilterHarness.start(config)) {
-            String good = "Basic " + Base64.getEncoder().encodeToString("aurora:pa:ss word".getBytes(StandardCharsets.UTF_8));
+            String good = "Basic " + Base64.getEncoder().encodeToString(("aurora:" + password).getBytes(StandardCharsets.UTF_8));
             String bad = "Basic " + Base64.getEncoder().encodeToString("aurora:nope".getBytes(StandardCharsets.UTF_8));
             HttpResponse<String> denied = app.get("/aurora/webhooks/lead_changed?lead_id=L1", "Authorization", bad);
             assertEquals(401, denied.statusCode());

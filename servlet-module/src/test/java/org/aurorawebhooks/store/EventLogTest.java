@@ -11,23 +11,25 @@ import java.util.Map;
 import org.aurorawebhooks.config.Settings;
 import org.aurorawebhooks.testing.FilterHarness;
 import org.aurorawebhooks.testing.TestDatabases;
+import org.aurorawebhooks.testing.TestSecrets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The read side of aurora_webhook_events, over deliveries the filter really recorded. */
 class EventLogTest {
+    private static final String TOKEN = TestSecrets.fresh("webhook-token");
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void latestListsTheNewestDeliveriesFirstAndCountsEachType(TestDatabases.Kind kind) throws Exception {
         Map<String, String> config = new HashMap<>(TestDatabases.fresh(kind));
         config.put("aurora.webhooks.auth.header-name", "X-Token");
-        config.put("aurora.webhooks.auth.header-value", "t0ken");
+        config.put("aurora.webhooks.auth.header-value", TOKEN);
         Instant before = Instant.now();
         try (FilterHarness app = FilterHarness.start(config)) {
             for (String delivery : List.of("lead_created?lead_id=L1&source=api", "lead_changed?lead_id=L1",
                     "agreement_status_changed?project_id=P1&agreement_id=A1&status=countersigned", "lead_changed?lead_id=L1")) {
-                assertEquals(200, app.get("/aurora/webhooks/" + delivery, "X-Token", "t0ken").statusCode(), delivery);
+                assertEquals(200, app.get("/aurora/webhooks/" + delivery, "X-Token", TOKEN).statusCode(), delivery);
             }
             try (Database database = Database.open(Settings.of(config))) {
                 EventLog log = new EventLog(database);
@@ -57,13 +59,13 @@ class EventLogTest {
     void leadsNamedSinceListsEachLeadOfTheLeadEventsReceivedSinceOnce(TestDatabases.Kind kind) throws Exception {
         Map<String, String> config = new HashMap<>(TestDatabases.fresh(kind));
         config.put("aurora.webhooks.auth.header-name", "X-Token");
-        config.put("aurora.webhooks.auth.header-value", "t0ken");
+        config.put("aurora.webhooks.auth.header-value", TOKEN);
         Instant before = Instant.now().minusSeconds(1);
         try (FilterHarness app = FilterHarness.start(config)) {
             for (String delivery : List.of("lead_created?lead_id=L1&source=api", "lead_changed?lead_id=L1",
                     "lead_converted?lead_id=L2&project_id=P2",
                     "agreement_status_changed?project_id=P1&agreement_id=A1&status=countersigned")) {
-                assertEquals(200, app.get("/aurora/webhooks/" + delivery, "X-Token", "t0ken").statusCode(), delivery);
+                assertEquals(200, app.get("/aurora/webhooks/" + delivery, "X-Token", TOKEN).statusCode(), delivery);
             }
             try (Database database = Database.open(Settings.of(config))) {
                 EventLog log = new EventLog(database);

@@ -22,13 +22,16 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * A real Jetty 12 on a loopback port: a host app under {@code /app} whose own servlet answers
- * {@code host:<path>}, with {@link AuroraWebhookFilter} in front of it, configured by init-params.
+ * A real Jetty 12 on a loopback port: a host app under {@code /app} (or another context path, the root
+ * included) whose own servlet answers {@code host:<path>}, with {@link AuroraWebhookFilter} in front of it,
+ * configured by init-params.
  */
 public final class FilterHarness implements AutoCloseable {
     private final Server server;
     private final int port;
     private final Map<String, String> config;
+    /** "" for the root context, else "/app" and the like. */
+    private final String contextPath;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A host servlet standing for the integrator's own app. */
@@ -42,14 +45,15 @@ public final class FilterHarness implements AutoCloseable {
         }
     }
 
-    private FilterHarness(Map<String, String> config) throws Exception {
+    private FilterHarness(String contextPath, Map<String, String> config) throws Exception {
         this.config = config;
+        this.contextPath = contextPath;
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/app");
+        ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
         context.addServlet(new ServletHolder(new HostServlet()), "/*");
         FilterHolder filter = new FilterHolder(AuroraWebhookFilter.class);
         filter.setInitParameters(config);
@@ -61,7 +65,12 @@ public final class FilterHarness implements AutoCloseable {
 
     /** Starts Jetty with the filter configured by {@code config} (init-params). */
     public static FilterHarness start(Map<String, String> config) throws Exception {
-        FilterHarness harness = new FilterHarness(config);
+        return startAt("/app", config);
+    }
+
+    /** As {@link #start}, with the webapp at {@code contextPath} ({@code ""} for the root context). */
+    public static FilterHarness startAt(String contextPath, Map<String, String> config) throws Exception {
+        FilterHarness harness = new FilterHarness(contextPath, config);
         if (!harness.server.isStarted()) {
             throw new IllegalStateException("Jetty did not start");
         }
@@ -73,7 +82,7 @@ public final class FilterHarness implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + port + "/app";
+        return "http://127.0.0.1:" + port + contextPath;
     }
 
     /** True when the webapp started (a filter that throws in init() leaves the context unavailable). */
@@ -98,9 +107,14 @@ public final class FilterHarness implements AutoCloseable {
 
     /** A raw HTTP/1.1 request line target (not checked by any client library); returns the whole response. */
     public String raw(String method, String target, String... headers) throws IOException {
+        return rawTarget(method, contextPath + target, headers);
+    }
+
+    /** As {@link #raw}, with the request target sent exactly as given: no context path is put in front. */
+    public String rawTarget(String method, String target, String... headers) throws IOException {
         try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(30_000);
-            StringBuilder request = new StringBuilder(method + " /app" + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Connection: close\r\n");
             for (int i = 0; i < headers.length; i += 2) {
                 request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
