@@ -116,6 +116,12 @@ public final class Console implements AutoCloseable {
                 case "_dashboard" -> dashboard(request, response);
                 default -> retry(request, response);
             }
+        } catch (MalformedParameters e) {
+            // The caller's fault, not the console's: no error in the log, no 500.
+            if (!response.isCommitted()) {
+                text(response, 400, "text/plain", "Bad request: the query string or form body cannot be decoded "
+                        + "(a bad % escape or invalid UTF-8)\n");
+            }
         } catch (RuntimeException e) {
             log.error("aurora-webhooks: the operator console failed answering {} {}", method, path, e);
             if (!response.isCommitted()) {
@@ -133,13 +139,13 @@ public final class Console implements AutoCloseable {
                 + "style-src 'nonce-" + nonce + "'; img-src 'self' data:; connect-src 'self'; form-action 'self'; "
                 + "frame-ancestors 'none'; base-uri 'none'");
         String base = request.getContextPath() + prefix;
-        if ("console".equals(request.getParameter("fragment"))) {
+        if ("console".equals(parameter(request, "fragment"))) {
             text(response, 200, "text/html", DashboardPage.fragment(reader.read(), csrfToken, base));
             return;
         }
-        Long retried = parseId(request.getParameter("retried"));
+        Long retried = parseId(parameter(request, "retried"));
         String html = DashboardPage.render(reader.read(), nonce, csrfToken, base, retried,
-                "none".equals(request.getParameter("retried")));
+                "none".equals(parameter(request, "retried")));
         text(response, 200, "text/html", html);
     }
 
@@ -151,7 +157,7 @@ public final class Console implements AutoCloseable {
             text(response, 403, "text/plain", "Refused: " + refusal + "\n");
             return;
         }
-        Long id = parseId(request.getParameter("id"));
+        Long id = parseId(parameter(request, "id"));
         if (id == null) {
             text(response, 400, "text/plain", "id must be the number of a dead handler delivery\n");
             return;
@@ -168,7 +174,7 @@ public final class Console implements AutoCloseable {
 
     /** Why a retry must not run, or null: a missing or wrong token, or a browser that says another site sent it. */
     private String crossSiteRefusal(HttpServletRequest request) {
-        String token = request.getParameter("csrf");
+        String token = parameter(request, "csrf");
         if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
                 csrfToken.getBytes(StandardCharsets.UTF_8))) {
             return "the form's token is missing or not this node's (reload the dashboard and try again)";
@@ -192,6 +198,27 @@ public final class Console implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * A request parameter, or null. The container decodes the query string (and a form body) when a parameter
+     * is first asked for, and refuses one it cannot decode by throwing (Jetty: {@code BadMessageException}).
+     */
+    private static String parameter(HttpServletRequest request, String name) {
+        try {
+            return request.getParameter(name);
+        } catch (RuntimeException e) {
+            throw new MalformedParameters(e);
+        }
+    }
+
+    /** The request's parameters cannot be decoded: answered 400. */
+    private static final class MalformedParameters extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedParameters(RuntimeException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     private static Long parseId(String value) {
