@@ -188,7 +188,7 @@ abstract class StandaloneServer implements AutoCloseable {
         publish(target, content.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Drops the plain webapp, built as a WAR with its configuration, into the watched {@code webapps} folder. */
+    /** Drops the plain webapp, built as a WAR with its configuration, into the folder the container watches. */
     final void publishShopWar(Webapp webapp) throws IOException {
         Path staged = Files.createDirectories(base.resolve("staging")).resolve(webapp.name() + ".war");
         ShopWar.write(staged, webapp.params());
