@@ -97,6 +97,10 @@ public final class ReconcileSchedule implements AutoCloseable {
             p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
             p.setProperty("org.quartz.jobStore.driverDelegateClass", delegate.get());
             p.setProperty("org.quartz.jobStore.tablePrefix", "aurora_qrtz_");
+            // Job data as properties, not Java serialization: the JDK's serialization cache keeps each class it has
+            // described (here Quartz's JobDataMap, loaded by the webapp) until its next use anywhere in the JVM, so
+            // an undeployed webapp's whole class loader stayed in memory. Our jobs carry no data.
+            p.setProperty("org.quartz.jobStore.useProperties", "true");
             p.setProperty("org.quartz.jobStore.isClustered", "true");
             p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");
             p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
