@@ -23,7 +23,7 @@ class ConsoleMalformedParametersTest {
 
     @Test
     void undecodableParametersOnTheDashboardAndTheRetryFormAreA400WithoutAnErrorLogged() throws Exception {
-        String user = TestSecrets.fresh("console-admin");
+        String user = "console-admin"; // a user name: the logged configuration shows it
         String password = TestSecrets.fresh("console-admin-password");
         Map<String, String> config = new LinkedHashMap<>(TestDatabases.freshSqlite());
         config.put("aurora.webhooks.auth.header-name", "X-Aurora-Token");

@@ -88,8 +88,8 @@ class HostileInputTest {
     static void start() throws Exception {
         secrets = new EndpointSpec.Secrets("X-Aurora-Token",
                 List.of(TestSecrets.fresh("hostile-token-old"), TestSecrets.fresh("hostile-token")),
-                TestSecrets.fresh("hostile-basic-user"), TestSecrets.fresh("hostile-basic-password"),
-                TestSecrets.fresh("hostile-admin"), TestSecrets.fresh("hostile-admin-password"));
+                "hostile-basic-user" /* a user name: logged, not a secret */, TestSecrets.fresh("hostile-basic-password"),
+                "hostile-admin" /* a user name */, TestSecrets.fresh("hostile-admin-password"));
         Map<String, String> config = new LinkedHashMap<>(TestDatabases.freshSqlite());
         config.put("aurora.webhooks.auth.header-name", secrets.tokenHeader());
         config.put("aurora.webhooks.auth.header-value", String.join(",", secrets.tokens()));
