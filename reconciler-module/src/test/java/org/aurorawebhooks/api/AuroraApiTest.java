@@ -241,19 +241,78 @@ class AuroraApiTest {
     }
 
     @Test
-    void notFoundLeadIsGoneOnlyWhileTheTenantIsKnownToExist() throws Exception {
-        FakeTime time = new FakeTime(START);
-        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults());
-             AuroraApi api = AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
-                     new RateBudget(60_000, time, time), Duration.ofSeconds(5), time, time)) {
+    void aLeadIsGoneOnlyWhenItAnswers404BeforeAndAfterAListingOfTheTenant() throws Exception {
+        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults())) {
+            AuroraApi api = client(aurora, aurora.token());
             assertTrue(api.retrieveLead("no-such-lead").isEmpty());
-            assertEquals(1, aurora.listLeadsCalls(), "a first 404 checks the tenant with a listing");
-            time.advance(AuroraApi.TENANT_TRUST);
+            assertEquals(1, aurora.listLeadsCalls(), "a 404 checks the tenant with a listing");
+            assertEquals(2, aurora.retrieveLeadCalls(), "and asks for the lead again after it");
             assertTrue(api.retrieveLead("no-such-lead").isEmpty());
-            assertEquals(1, aurora.listLeadsCalls(), "a tenant seen within TENANT_TRUST is trusted");
-            time.advance(Duration.ofSeconds(1));
-            assertTrue(api.retrieveLead("no-such-lead").isEmpty());
-            assertEquals(2, aurora.listLeadsCalls(), "after TENANT_TRUST it is checked again");
+            assertEquals(2, aurora.listLeadsCalls(), "every time: no earlier success vouches for the tenant now");
+        }
+    }
+
+    @Test
+    void aLeadAskedForWhileItsTenantIsUnknownIsNotGoneButTheTenantIsUnknown() throws Exception {
+        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults())) {
+            String lead = aurora.createLead();
+            AuroraApi api = client(aurora, aurora.token());
+            assertTrue(api.retrieveLead(lead).isPresent(), "the tenant worked a moment ago");
+            aurora.tenantUnknown(true);
+            assertThrows(AuroraUnknownTenantException.class, () -> api.retrieveLead(lead));
+        }
+    }
+
+    @Test
+    void aTenantUnknownAtTheLeads404AndKnownAgainAtTheListingLeavesTheLeadLive() throws Exception {
+        String lead = "{\"id\":\"l1\",\"customer\":{}}";
+        try (ScriptedServer server = new ScriptedServer(List.of(
+                new ScriptedServer.Answer(404, "{\"error\":\"unknown tenant\"}"),
+                new ScriptedServer.Answer(200, "{\"leads\":[]}"),
+                new ScriptedServer.Answer(200, lead)));
+             AuroraApi api = AuroraApi.create(URI.create(server.url()), "t1", "token", new RateBudget(60_000),
+                     Duration.ofSeconds(5))) {
+            assertEquals("l1", api.retrieveLead("l1").orElseThrow().get("id").asText());
+            assertEquals(List.of("GET /tenants/t1/leads/l1", "GET /tenants/t1/leads", "GET /tenants/t1/leads/l1"),
+                    server.requests());
+        }
+    }
+
+    /** A loopback HTTP server answering its requests, one after the other, with the answers it was given. */
+    private static final class ScriptedServer implements AutoCloseable {
+        record Answer(int status, String body) {
+        }
+
+        private final com.sun.net.httpserver.HttpServer server;
+        private final java.util.Deque<Answer> answers;
+        private final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        ScriptedServer(List<Answer> script) throws IOException {
+            answers = new java.util.concurrent.LinkedBlockingDeque<>(script);
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", ex -> {
+                try (ex) {
+                    requests.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath());
+                    Answer a = answers.poll();
+                    byte[] body = (a == null ? "{\"error\":\"script ended\"}" : a.body()).getBytes(StandardCharsets.UTF_8);
+                    ex.sendResponseHeaders(a == null ? 500 : a.status(), body.length);
+                    ex.getResponseBody().write(body);
+                }
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        List<String> requests() {
+            return List.copyOf(requests);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
         }
     }
 
