@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every attempt draws a permit from the process-wide {@link RateBudget}. A 429 waits for
  * {@code Retry-After} (at most {@link #MAX_RETRY_AFTER} at a time, holding back every caller of the
  * budget) and tries again; 5xx answers and I/O errors are retried with exponential backoff and full
- * jitter, five attempts in all. Whatever happens, one call (its waits and retries included) ends within
+ * jitter, five attempts in all, except for a {@code POST} (Create Webhook): Aurora may have created the
+ * subscription before its answer failed or never came, and a second {@code POST} would make a second one,
+ * so that call fails at once, saying so. Whatever happens, one call (its waits and retries included) ends within
  * {@link #MAX_CALL_DURATION}. 401/403 throw {@link AuroraAuthenticationException} at once; a refused
  * connection or an unknown host throws {@link AuroraUnreachableException} at once.
  *
@@ -380,6 +382,11 @@ public final class AuroraApi implements AutoCloseable {
                         + " (is " + Key.API_BASE_URL.key() + "=" + base + " right?)";
             } catch (InterruptedException e) {
                 throw interrupted(target, e);
+            }
+            if (method.equals("POST")) {
+                throw new AuroraApiException(target + " failed: " + problem + "; not retried, since Aurora may have "
+                        + "done it all the same (a second POST could create a second subscription): run the command "
+                        + "again, it finds what exists");
             }
             failures++;
             if (failures >= MAX_ATTEMPTS) {

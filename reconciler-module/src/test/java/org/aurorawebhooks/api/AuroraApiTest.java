@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.simulator.Chaos;
 import org.aurorawebhooks.simulator.SimulatedAurora;
 import org.junit.jupiter.api.Test;
 
@@ -276,6 +277,36 @@ class AuroraApiTest {
             assertEquals("l1", api.retrieveLead("l1").orElseThrow().get("id").asText());
             assertEquals(List.of("GET /tenants/t1/leads/l1", "GET /tenants/t1/leads", "GET /tenants/t1/leads/l1"),
                     server.requests());
+        }
+    }
+
+    @Test
+    void aCreateWebhookWhoseAnswerNeverCameIsNotSentTwice() throws Exception {
+        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults());
+             AuroraApi api = AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
+                     new RateBudget(60_000), Duration.ofMillis(500))) {
+            // Aurora creates the subscription, then its answer comes only after the client stopped waiting.
+            aurora.chaos(new Chaos(1, 0, Duration.ofSeconds(1), 0, 1.0, Duration.ofSeconds(2),
+                    0, Duration.ZERO, 0));
+            AuroraApiException e = assertThrows(AuroraApiException.class, () -> api.createWebhook(new Subscription(null,
+                    "lead_created", "http://app/aurora/webhooks/lead_created?lead_id=<LEAD_ID>", "t", true, null, null)));
+            aurora.chaos(null);
+            assertTrue(e.getMessage().contains("not retried"), e.getMessage());
+            assertEquals(1, aurora.subscriptions().size(), "one POST, one subscription");
+        }
+    }
+
+    @Test
+    void aCreateWebhookAnswered5xxIsNotRetriedButAReadIs() throws Exception {
+        try (SimulatedAurora aurora = aurora(SimulatedAurora.Options.defaults())) {
+            AuroraApi api = client(aurora, aurora.token());
+            aurora.failNext(1, 502);
+            assertThrows(AuroraApiException.class, () -> api.createWebhook(new Subscription(null, "lead_created",
+                    "http://app/aurora/webhooks/lead_created?lead_id=<LEAD_ID>", "t", true, null, null)));
+            assertEquals(1, aurora.requests());
+            aurora.failNext(1, 502);
+            assertEquals(List.of(), api.listWebhooks());
+            assertEquals(3, aurora.requests(), "the listing was retried after its 502");
         }
     }
 
