@@ -44,13 +44,16 @@ import org.slf4j.LoggerFactory;
  * <p>Every attempt draws a permit from the process-wide {@link RateBudget}. A 429 waits for
  * {@code Retry-After} (at most {@link #MAX_RETRY_AFTER} at a time, holding back every caller of the
  * budget) and tries again; 5xx answers and I/O errors are retried with exponential backoff and full
- * jitter, five attempts in all. Whatever happens, one call (its waits and retries included) ends within
+ * jitter, five attempts in all, except for a {@code POST} (Create Webhook): Aurora may have created the
+ * subscription before its answer failed or never came, and a second {@code POST} would make a second one,
+ * so that call fails at once, saying so. Whatever happens, one call (its waits and retries included) ends within
  * {@link #MAX_CALL_DURATION}. 401/403 throw {@link AuroraAuthenticationException} at once; a refused
  * connection or an unknown host throws {@link AuroraUnreachableException} at once.
  *
- * <p>A 404 for a lead means "gone" only while the tenant is known to exist: a tenant-scoped call
- * succeeded within {@link #TENANT_TRUST}; otherwise the client first lists one lead to find out, and a
- * 404 there throws {@link AuroraUnknownTenantException}. The token is sent only in the
+ * <p>A 404 for a lead means "gone" only when the tenant exists around it: a listing sent after that 404
+ * succeeds (a 404 there throws {@link AuroraUnknownTenantException}), and the lead, asked again after the
+ * listing, still answers 404. So neither a mistyped tenant nor a tenant Aurora stops knowing for a while
+ * makes a live lead look gone; a gone lead costs three calls. The token is sent only in the
  * {@code Authorization} header and appears in no message or log. Thread-safe; {@link #close} stops the
  * threads of its HTTP client.
  */
@@ -64,8 +67,6 @@ public final class AuroraApi implements AutoCloseable {
     public static final Duration MAX_CALL_DURATION = Duration.ofMinutes(5);
     /** The longest single wait for a {@code Retry-After}: a call can still be throttled five times in a row. */
     static final Duration MAX_RETRY_AFTER = MAX_CALL_DURATION.dividedBy(5);
-    /** How long a successful tenant-scoped call vouches for the tenant id. */
-    static final Duration TENANT_TRUST = Duration.ofMinutes(10);
     private static final int MAX_ATTEMPTS = 5;
     private static final long BACKOFF_BASE_MILLIS = 250;
     private static final long BACKOFF_CAP_MILLIS = 20_000;
@@ -86,7 +87,6 @@ public final class AuroraApi implements AutoCloseable {
     private final ExecutorService httpThreads;
     private final Thread selectorThread;
     private volatile HttpClient http;
-    private volatile Instant tenantConfirmedAt;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
 
@@ -168,15 +168,24 @@ public final class AuroraApi implements AutoCloseable {
     /**
      * Retrieve Lead. Accepts the lead as the top-level object or wrapped as {@code {"lead": {...}}}.
      *
-     * @return the lead, or empty when Aurora answers 404 and the tenant is known to exist (the lead is gone)
+     * @return the lead, or empty when the lead is gone: Aurora answered 404 for it, then listed the
+     *     tenant's leads, then answered 404 for it again
      * @throws AuroraUnknownTenantException when the 404 is the tenant's, not the lead's
      */
     public Optional<ObjectNode> retrieveLead(String leadId) {
         String path = tenantPath + "/leads/" + encode(leadId);
         Response r = send("GET", path, null);
         if (r.status == 404) {
-            confirmTenant();
-            return Optional.empty();
+            // Whose 404? The tenant's, if a listing sent now answers 404 too (that throws). If the listing
+            // succeeds the tenant exists now, but it may have been unknown a moment ago (a wrong tenant
+            // fixed, an outage of Aurora's tenant lookup): only a second 404 after the listing is the lead's.
+            // A trust window ("the tenant worked five minutes ago") would mark every lead fetched in a
+            // wrong-tenant period gone although each is live.
+            listLeads(1, 1);
+            r = send("GET", path, null);
+            if (r.status == 404) {
+                return Optional.empty();
+            }
         }
         requireOk(r, "GET", path);
         JsonNode body = parse(r, "GET", path);
@@ -185,20 +194,6 @@ public final class AuroraApi implements AutoCloseable {
             throw new AuroraApiException("GET " + path + " answered JSON without a lead \"id\"");
         }
         return Optional.of((ObjectNode) lead);
-    }
-
-    /**
-     * Makes sure the tenant exists: at once when a tenant-scoped call succeeded within
-     * {@link #TENANT_TRUST}, else by listing one lead.
-     *
-     * @throws AuroraUnknownTenantException when Aurora does not know the tenant
-     */
-    void confirmTenant() {
-        Instant confirmed = tenantConfirmedAt;
-        if (confirmed != null && !clock.instant().isAfter(confirmed.plus(TENANT_TRUST))) {
-            return;
-        }
-        listLeads(1, 1);
     }
 
     /**
@@ -377,9 +372,6 @@ public final class AuroraApi implements AutoCloseable {
                     continue;
                 }
                 if (status < 500) {
-                    if (status >= 200 && status < 300) {
-                        tenantConfirmedAt = clock.instant(); // every path is tenant-scoped
-                    }
                     return new Response(status, response.body());
                 }
                 problem = "HTTP " + status;
@@ -390,6 +382,11 @@ public final class AuroraApi implements AutoCloseable {
                         + " (is " + Key.API_BASE_URL.key() + "=" + base + " right?)";
             } catch (InterruptedException e) {
                 throw interrupted(target, e);
+            }
+            if (method.equals("POST")) {
+                throw new AuroraApiException(target + " failed: " + problem + "; not retried, since Aurora may have "
+                        + "done it all the same (a second POST could create a second subscription): run the command "
+                        + "again, it finds what exists");
             }
             failures++;
             if (failures >= MAX_ATTEMPTS) {

@@ -8,13 +8,23 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A request budget of N per minute, handed out as evenly spaced permits: N+1 consecutive permits span
- * at least a full minute, so a server counting N requests per sliding minute never has to refuse one.
+ * at least a minute and a second ({@link #JITTER_MARGIN}), so a server counting N requests per sliding
+ * minute never has to refuse one, even when a request reaches it up to a second later than the others.
  * One budget per Aurora API key and process ({@link #shared}): the lead sync, the reconciler and
  * {@code subscribe} all draw from it. When Aurora still answers 429, {@link #pauseFor} holds every
  * caller back for the {@code Retry-After} it gave. Thread-safe.
  */
 public final class RateBudget {
     private static final Map<String, RateBudget> SHARED = new ConcurrentHashMap<>();
+    /**
+     * Added to the minute that N+1 permits span. A request reaches Aurora some time after its permit, and
+     * not always the same time (a thread woken late, a connection opened, the network): with permits
+     * exactly 60/N s apart, a server counting per sliding minute now and then sees N+1 and answers 429,
+     * which holds back every caller. Measured against the simulator on a loaded 2-core machine: up to
+     * 180 ms of such jitter, and 121 requests within one minute at a budget of 120. The margin costs 1/61
+     * of the budget's pace.
+     */
+    static final Duration JITTER_MARGIN = Duration.ofSeconds(1);
 
     private final int requestsPerMinute;
     private final long intervalNanos;
@@ -33,7 +43,8 @@ public final class RateBudget {
         }
         this.requestsPerMinute = requestsPerMinute;
         // Round up: a permit a nanosecond early could be the one a sliding window refuses.
-        this.intervalNanos = (60_000_000_000L + requestsPerMinute - 1) / requestsPerMinute;
+        long span = 60_000_000_000L + JITTER_MARGIN.toNanos();
+        this.intervalNanos = (span + requestsPerMinute - 1) / requestsPerMinute;
         this.clock = java.util.Objects.requireNonNull(clock, "clock == null");
         this.sleeper = java.util.Objects.requireNonNull(sleeper, "sleeper == null");
         this.nextFree = nanos(clock.instant());

@@ -298,7 +298,7 @@ public final class Reconciler {
                 return;
             }
             try {
-                Optional<ObjectNode> fetched = api.retrieveLead(leadId); // a 404 here: the tenant is known good
+                Optional<ObjectNode> fetched = api.retrieveLead(leadId); // empty: gone, the tenant checked around it
                 if (fetched.isEmpty()) {
                     LeadStore.Known known = leads.known(List.of(leadId)).get(leadId);
                     boolean live = known != null && !known.gone();

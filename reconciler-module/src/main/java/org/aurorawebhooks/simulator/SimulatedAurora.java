@@ -50,7 +50,11 @@ import org.slf4j.LoggerFactory;
  * events of the catalogue can be fired, with generated values ({@link #eventValues}). Every firing is
  * logged (event, URL with credentials masked, answer status, time taken; or why it failed, or that it
  * was dropped) and kept among the {@linkplain #recentFirings() recent firings}. Faults can be injected
- * per instance. For tests, the sample webapp's demo mode, benchmarks and {@code simulate}. Thread-safe.
+ * per instance: one at a time ({@link #failNext}, {@link #throttleNext} ...), at random while
+ * {@linkplain #chaos(Chaos) chaos} is on, or a period in which the tenant is {@linkplain #tenantUnknown
+ * unknown}. Every API request is {@linkplain #apiRequests() recorded} with its arrival, its API key and
+ * what it met, so a test can count what a client sent per rate window. For tests, the sample webapp's
+ * demo mode, benchmarks and {@code simulate}. Thread-safe.
  */
 public final class SimulatedAurora implements AutoCloseable {
     static {
@@ -141,13 +145,32 @@ public final class SimulatedAurora implements AutoCloseable {
     private final ArrayDeque<WebhookFiring> recent = new ArrayDeque<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger maxConcurrentSamePath = new AtomicInteger();
+    /** {@code "Bearer <token>"} to the label its requests are recorded under. */
+    private final Map<String, String> keys = new ConcurrentHashMap<>();
+    private volatile Chaos chaos;
+    /** Guarded by itself; replaced (under the lock) when chaos starts, so each seed starts its own sequence. */
+    private final Object chaosLock = new Object();
+    private Random chaosRandom;
+    private volatile boolean tenantUnknown;
+    /**
+     * Every API request in order of arrival, at most {@link #MAX_RECORDED_REQUESTS}; entered when it arrives
+     * and completed as it is answered. Guarded by itself.
+     */
+    private final ArrayDeque<Call> apiLog = new ArrayDeque<>();
+    /** The API request the current thread is answering, so that {@link #send} can apply its fault and record its status. */
+    private static final ThreadLocal<Call> CURRENT = new ThreadLocal<>();
+    /** A bound on {@link #apiRequests()}: days of a busy {@code simulate} session, in a few hundred MB at most. */
+    static final int MAX_RECORDED_REQUESTS = 1_000_000;
 
     private SimulatedAurora(Options options) throws IOException {
         this.options = options;
         this.random = new Random(options.seed());
         this.dropShare = options.dropShare();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 128);
-        this.executor = Executors.newFixedThreadPool(8, DaemonThreads.named("simulator"));
+        // A thread per request in flight: a hung or slow answer must not queue the requests behind it, which
+        // would make them arrive (and be counted) late.
+        this.executor = Executors.newCachedThreadPool(DaemonThreads.named("simulator"));
+        keys.put("Bearer " + options.token(), "primary");
         server.setExecutor(executor);
         server.createContext("/", this::handle);
     }
@@ -421,6 +444,44 @@ public final class SimulatedAurora implements AutoCloseable {
         delayMillis = millis;
     }
 
+    /**
+     * Turns random faults on for every API request from now on (see {@link Chaos}), or off with null.
+     * Each call with a chaos starts the sequence of its seed anew. Logged with the seed, so a failing run
+     * can be repeated with it.
+     */
+    public void chaos(Chaos c) {
+        synchronized (chaosLock) {
+            chaosRandom = c == null ? null : new Random(c.seed());
+            chaos = c;
+        }
+        if (c == null) {
+            log.info("chaos off: every API request answered as asked");
+        } else {
+            log.info("chaos on, seed {}: {}", c.seed(), c);
+        }
+    }
+
+    /**
+     * While true, every tenant-scoped call answers 404 {@code unknown tenant}, as Aurora does for a tenant id
+     * it does not know: the configured tenant has become the wrong one. Nothing else changes.
+     */
+    public void tenantUnknown(boolean unknown) {
+        tenantUnknown = unknown;
+        log.info(unknown ? "tenant {} is unknown from now on: tenant-scoped calls answer 404"
+                : "tenant {} is known again", options.tenantId());
+    }
+
+    /**
+     * Accepts another API key of the same tenant, as Aurora does for each user's key; its requests are
+     * recorded under {@code label} (the token itself is never recorded or logged).
+     */
+    public void acceptToken(String label, String token) {
+        if (label.equals("primary") || label.equals("unauthorized")) {
+            throw new IllegalArgumentException("the label \"" + label + "\" is taken");
+        }
+        keys.put("Bearer " + token, label);
+    }
+
     /** Retrieve Lead answers 404 for this lead although it exists. */
     void forceNotFound(String leadId) {
         forcedNotFound.add(leadId);
@@ -473,6 +534,16 @@ public final class SimulatedAurora implements AutoCloseable {
         return failed.get();
     }
 
+    /**
+     * Every API request received so far (up to a million, then the latest), in order of arrival. One still
+     * being answered has status 0.
+     */
+    public List<ApiRequest> apiRequests() {
+        synchronized (apiLog) {
+            return apiLog.stream().map(Call::record).toList();
+        }
+    }
+
     /** The last firings (up to 200), oldest first. */
     public List<WebhookFiring> recentFirings() {
         synchronized (recent) {
@@ -489,24 +560,48 @@ public final class SimulatedAurora implements AutoCloseable {
             }
             return;
         }
+        Call call = arrived(ex);
+        CURRENT.set(call);
         try (ex) {
             requests.incrementAndGet();
-            if (!("Bearer " + options.token()).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            String key = keys.get(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            if (key == null) {
                 send(ex, 401, "{\"error\":\"unauthorized\"}");
                 return;
             }
+            call.key = key;
             long retryAfter = rateLimit();
-            if (retryAfter > 0 || decrement(throttleNext)) {
+            boolean forced = retryAfter == 0 && decrement(throttleNext);
+            if (retryAfter > 0 || forced) {
                 throttled.incrementAndGet();
+                call.fault = forced ? ApiRequest.Fault.THROTTLED : ApiRequest.Fault.RATE_LIMITED;
                 ex.getResponseHeaders().set("Retry-After", String.valueOf(Math.max(1, retryAfter)));
                 send(ex, 429, "{\"error\":\"rate limit exceeded\"}");
                 return;
             }
+            Chaos.Draw draw = drawChaos();
+            switch (draw.fault()) {
+                case THROTTLED -> {
+                    throttled.incrementAndGet();
+                    call.fault = draw.fault();
+                    ex.getResponseHeaders().set("Retry-After", String.valueOf(draw.millis() / 1000));
+                    send(ex, 429, "{\"error\":\"rate limit exceeded\"}");
+                    return;
+                }
+                case SERVER_ERROR -> {
+                    call.fault = draw.fault();
+                    send(ex, draw.status(), "{\"error\":\"simulated failure\"}");
+                    return;
+                }
+                default -> call.delivery = draw; // applied by send(), once the request has been handled
+            }
             if (decrement(failNext)) {
+                call.fault = ApiRequest.Fault.SERVER_ERROR;
                 send(ex, failStatus, "{\"error\":\"simulated failure\"}");
                 return;
             }
             if (decrement(malformedNext)) {
+                call.fault = ApiRequest.Fault.MALFORMED;
                 send(ex, 200, "{\"id\": \"truncated");
                 return;
             }
@@ -525,6 +620,49 @@ public final class SimulatedAurora implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             send(ex, 500, "{\"error\":" + JSON.writeValueAsString(String.valueOf(e.getMessage())) + "}");
+        } finally {
+            CURRENT.remove();
+        }
+    }
+
+    /** Records an API request as it arrives: the log is in order of arrival, whenever each is answered. */
+    private Call arrived(HttpExchange ex) {
+        synchronized (apiLog) {
+            Call call = new Call(System.nanoTime(), ex.getRequestMethod(), ex.getRequestURI().getRawPath());
+            if (apiLog.size() == MAX_RECORDED_REQUESTS) {
+                apiLog.removeFirst();
+            }
+            apiLog.addLast(call);
+            return call;
+        }
+    }
+
+    private Chaos.Draw drawChaos() {
+        synchronized (chaosLock) {
+            Chaos c = chaos;
+            return c == null ? Chaos.Draw.NONE : c.draw(chaosRandom);
+        }
+    }
+
+    /** An API request: recorded when it arrives, filled in by the thread answering it as it goes. */
+    private static final class Call {
+        final long arrivedNanos;
+        final String method;
+        final String path;
+        volatile String key = "unauthorized";
+        volatile int status;
+        volatile ApiRequest.Fault fault = ApiRequest.Fault.NONE;
+        /** A fault that applies to the answer (hang, slow, malformed), or NONE; only the answering thread reads it. */
+        Chaos.Draw delivery = Chaos.Draw.NONE;
+
+        Call(long arrivedNanos, String method, String path) {
+            this.arrivedNanos = arrivedNanos;
+            this.method = method;
+            this.path = path;
+        }
+
+        ApiRequest record() {
+            return new ApiRequest(arrivedNanos, key, method, path, status, fault);
         }
     }
 
@@ -678,8 +816,13 @@ public final class SimulatedAurora implements AutoCloseable {
     }
 
     private boolean tenantOk(HttpExchange ex, String tenant) throws IOException {
-        if (options.tenantId().equals(URLDecoder.decode(tenant, StandardCharsets.UTF_8))) {
+        boolean unknown = tenantUnknown;
+        if (!unknown && options.tenantId().equals(URLDecoder.decode(tenant, StandardCharsets.UTF_8))) {
             return true;
+        }
+        Call call = CURRENT.get();
+        if (unknown && call != null) {
+            call.fault = ApiRequest.Fault.UNKNOWN_TENANT;
         }
         send(ex, 404, "{\"error\":\"unknown tenant\"}");
         return false;
@@ -795,12 +938,50 @@ public final class SimulatedAurora implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the answer. For an API request under chaos, this is where a hang, a slow answer or a
+     * malformed one happens: after the request was handled, as when a real answer is lost or cut.
+     */
     private static void send(HttpExchange ex, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Call call = CURRENT.get();
+        boolean hang = false;
+        if (call != null) {
+            Chaos.Draw delivery = call.delivery;
+            switch (delivery.fault()) {
+                case HANG, SLOW -> {
+                    hang = delivery.fault() == ApiRequest.Fault.HANG;
+                    call.fault = delivery.fault();
+                    try {
+                        Thread.sleep(delivery.millis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return; // the simulator is stopping: no answer at all
+                    }
+                }
+                case MALFORMED -> {
+                    if (status / 100 == 2 && bytes.length > 1) {
+                        call.fault = delivery.fault();
+                        bytes = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+                    }
+                }
+                default -> {
+                    // answered as asked
+                }
+            }
+            call.status = status;
+        }
         ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
+        try {
+            ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        } catch (IOException e) {
+            if (!hang) {
+                throw e;
+            }
+            // the client gave up waiting long ago and closed the connection: that is what a hang is
         }
     }
 

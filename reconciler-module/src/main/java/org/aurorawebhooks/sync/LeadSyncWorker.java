@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A rejected token (401/403), an unknown tenant or an API address where nothing answers pauses the
  * worker rather than burning through the queue: the leads stay due and are fetched once the configuration is fixed. A 404 marks a lead gone
- * only when the tenant is known to exist ({@link AuroraApi#retrieveLead} checks), never because of a
+ * only when the tenant exists around it ({@link AuroraApi#retrieveLead} checks), never because of a
  * mistyped {@code aurora.api.tenant-id}. Other failures back off per lead, with the
  * error visible in {@code aurora_lead_sync.last_error} and in {@code status}.
  */
@@ -39,12 +39,12 @@ public final class LeadSyncWorker implements AutoCloseable {
     /** How often an idle worker looks for due leads: the bound on delivery-to-row latency. */
     static final long POLL_MILLIS = 200;
     /**
-     * Longer than the longest a claim's work can take: at most two API calls (Retrieve Lead, and the
-     * tenant check a 404 may need), each ending within {@link AuroraApi#MAX_CALL_DURATION} whatever Aurora
-     * answers, plus the database. So a claim never runs out under a worker that is still fetching; a
-     * dead worker's leads wait this long, or for the next reconcile.
+     * Longer than the longest a claim's work can take: at most three API calls (Retrieve Lead, and after
+     * a 404 the tenant check and Retrieve Lead again), each ending within {@link AuroraApi#MAX_CALL_DURATION}
+     * whatever Aurora answers, plus the database. So a claim never runs out under a worker that is still
+     * fetching; a dead worker's leads wait this long, or for the next reconcile.
      */
-    static final Duration LEASE = AuroraApi.MAX_CALL_DURATION.multipliedBy(3);
+    static final Duration LEASE = AuroraApi.MAX_CALL_DURATION.multipliedBy(4);
     private static final long AUTH_PAUSE_MILLIS = 60_000;
 
     private final Database database;
@@ -118,7 +118,7 @@ public final class LeadSyncWorker implements AutoCloseable {
             return;
         }
         try {
-            // Empty only when the tenant is known good: a 404 of a mistyped tenant throws instead.
+            // Empty only when the lead is gone and the tenant exists: a 404 of an unknown tenant throws instead.
             Optional<ObjectNode> lead = api.retrieveLead(claim.leadId());
             if (lead.isPresent()) {
                 leads.upsert(lead.get(), clock.instant());

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.aurorawebhooks.config.Settings;
+import org.aurorawebhooks.simulator.Chaos;
 import org.aurorawebhooks.simulator.SimulatedAurora;
 import org.aurorawebhooks.simulator.TestSimulator;
 import org.aurorawebhooks.testing.TestSecrets;
@@ -146,13 +147,14 @@ class AuroraApiTest {
             permits.add(time.instant());
         }
         // The simulator's (and a sliding-window server's) rule: a request passes when fewer than 90
-        // passed in the minute before it, i.e. the 90th permit before it is a full minute old.
+        // passed in the minute before it, i.e. the 90th permit before it is a full minute old. With the
+        // margin it is, even when that earlier request reached the server up to a second after its permit.
         for (int i = 90; i < permits.size(); i++) {
-            assertFalse(permits.get(i).isBefore(permits.get(i - 90).plus(Duration.ofMinutes(1))),
-                    "permit " + i + " comes less than a minute after permit " + (i - 90));
+            assertFalse(permits.get(i).isBefore(permits.get(i - 90).plus(Duration.ofSeconds(61))),
+                    "permit " + i + " comes less than a minute and a second after permit " + (i - 90));
         }
-        // ... and no slower than the limit: 400 permits in under 400/90 minutes plus one interval.
-        assertTrue(Duration.between(permits.get(0), permits.get(399)).compareTo(Duration.ofMillis(399 * 666_667L)) <= 0);
+        // ... and no slower than that: 400 permits in 399 intervals of 61 s / 90.
+        assertTrue(Duration.between(permits.get(0), permits.get(399)).compareTo(Duration.ofNanos(399 * 677_777_778L)) <= 0);
     }
 
     @Test
@@ -243,19 +245,108 @@ class AuroraApiTest {
     }
 
     @Test
-    void notFoundLeadIsGoneOnlyWhileTheTenantIsKnownToExist() throws Exception {
-        FakeTime time = new FakeTime(START);
+    void aLeadIsGoneOnlyWhenItAnswers404BeforeAndAfterAListingOfTheTenant() throws Exception {
+        try (SimulatedAurora aurora = aurora(TestSimulator.options())) {
+            AuroraApi api = client(aurora, aurora.token());
+            assertTrue(api.retrieveLead("no-such-lead").isEmpty());
+            assertEquals(1, aurora.listLeadsCalls(), "a 404 checks the tenant with a listing");
+            assertEquals(2, aurora.retrieveLeadCalls(), "and asks for the lead again after it");
+            assertTrue(api.retrieveLead("no-such-lead").isEmpty());
+            assertEquals(2, aurora.listLeadsCalls(), "every time: no earlier success vouches for the tenant now");
+        }
+    }
+
+    @Test
+    void aLeadAskedForWhileItsTenantIsUnknownIsNotGoneButTheTenantIsUnknown() throws Exception {
+        try (SimulatedAurora aurora = aurora(TestSimulator.options())) {
+            String lead = aurora.createLead();
+            AuroraApi api = client(aurora, aurora.token());
+            assertTrue(api.retrieveLead(lead).isPresent(), "the tenant worked a moment ago");
+            aurora.tenantUnknown(true);
+            assertThrows(AuroraUnknownTenantException.class, () -> api.retrieveLead(lead));
+        }
+    }
+
+    @Test
+    void aTenantUnknownAtTheLeads404AndKnownAgainAtTheListingLeavesTheLeadLive() throws Exception {
+        String lead = "{\"id\":\"l1\",\"customer\":{}}";
+        try (ScriptedServer server = new ScriptedServer(List.of(
+                new ScriptedServer.Answer(404, "{\"error\":\"unknown tenant\"}"),
+                new ScriptedServer.Answer(200, "{\"leads\":[]}"),
+                new ScriptedServer.Answer(200, lead)));
+             AuroraApi api = AuroraApi.create(URI.create(server.url()), "t1", "token", new RateBudget(60_000),
+                     Duration.ofSeconds(5))) {
+            assertEquals("l1", api.retrieveLead("l1").orElseThrow().get("id").asText());
+            assertEquals(List.of("GET /tenants/t1/leads/l1", "GET /tenants/t1/leads", "GET /tenants/t1/leads/l1"),
+                    server.requests());
+        }
+    }
+
+    @Test
+    void aCreateWebhookWhoseAnswerNeverCameIsNotSentTwice() throws Exception {
         try (SimulatedAurora aurora = aurora(TestSimulator.options());
              AuroraApi api = AuroraApi.create(URI.create(aurora.baseUrl()), aurora.tenantId(), aurora.token(),
-                     new RateBudget(60_000, time, time), Duration.ofSeconds(5), time, time)) {
-            assertTrue(api.retrieveLead("no-such-lead").isEmpty());
-            assertEquals(1, aurora.listLeadsCalls(), "a first 404 checks the tenant with a listing");
-            time.advance(AuroraApi.TENANT_TRUST);
-            assertTrue(api.retrieveLead("no-such-lead").isEmpty());
-            assertEquals(1, aurora.listLeadsCalls(), "a tenant seen within TENANT_TRUST is trusted");
-            time.advance(Duration.ofSeconds(1));
-            assertTrue(api.retrieveLead("no-such-lead").isEmpty());
-            assertEquals(2, aurora.listLeadsCalls(), "after TENANT_TRUST it is checked again");
+                     new RateBudget(60_000), Duration.ofMillis(500))) {
+            // Aurora creates the subscription, then its answer comes only after the client stopped waiting.
+            aurora.chaos(new Chaos(1, 0, Duration.ofSeconds(1), 0, 1.0, Duration.ofSeconds(2),
+                    0, Duration.ZERO, 0));
+            AuroraApiException e = assertThrows(AuroraApiException.class, () -> api.createWebhook(new Subscription(null,
+                    "lead_created", "http://app/aurora/webhooks/lead_created?lead_id=<LEAD_ID>", "t", true, null, null)));
+            aurora.chaos(null);
+            assertTrue(e.getMessage().contains("not retried"), e.getMessage());
+            assertEquals(1, aurora.subscriptions().size(), "one POST, one subscription");
+        }
+    }
+
+    @Test
+    void aCreateWebhookAnswered5xxIsNotRetriedButAReadIs() throws Exception {
+        try (SimulatedAurora aurora = aurora(TestSimulator.options())) {
+            AuroraApi api = client(aurora, aurora.token());
+            aurora.failNext(1, 502);
+            assertThrows(AuroraApiException.class, () -> api.createWebhook(new Subscription(null, "lead_created",
+                    "http://app/aurora/webhooks/lead_created?lead_id=<LEAD_ID>", "t", true, null, null)));
+            assertEquals(1, aurora.requests());
+            aurora.failNext(1, 502);
+            assertEquals(List.of(), api.listWebhooks());
+            assertEquals(3, aurora.requests(), "the listing was retried after its 502");
+        }
+    }
+
+    /** A loopback HTTP server answering its requests, one after the other, with the answers it was given. */
+    private static final class ScriptedServer implements AutoCloseable {
+        record Answer(int status, String body) {
+        }
+
+        private final com.sun.net.httpserver.HttpServer server;
+        private final java.util.Deque<Answer> answers;
+        private final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        ScriptedServer(List<Answer> script) throws IOException {
+            answers = new java.util.concurrent.LinkedBlockingDeque<>(script);
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", ex -> {
+                try (ex) {
+                    requests.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath());
+                    Answer a = answers.poll();
+                    byte[] body = (a == null ? "{\"error\":\"script ended\"}" : a.body()).getBytes(StandardCharsets.UTF_8);
+                    ex.sendResponseHeaders(a == null ? 500 : a.status(), body.length);
+                    ex.getResponseBody().write(body);
+                }
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        List<String> requests() {
+            return List.copyOf(requests);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
         }
     }
 
