@@ -39,7 +39,8 @@ import org.aurorawebhooks.testing.TestSecrets;
  * <p>Budgets: the sample's process has {@value #SAMPLE_BUDGET} requests a minute, the operator's CLI
  * (another process, so another budget, on its own API key) {@value #OPERATOR_BUDGET}; together Aurora's
  * documented default of 90, which is the simulator's own limit. The simulator records every request with
- * its key, so each process's busiest minute is counted where Aurora would count it.
+ * its key and arrival, so each process's busiest minute is counted where Aurora would count it (the
+ * operator's per command: each is a process).
  */
 public final class ChaosRun {
     static final int SAMPLE_BUDGET = 50;
@@ -218,7 +219,7 @@ public final class ChaosRun {
                 break;
             }
         }
-        budgets(aurora.apiRequests());
+        budgets(aurora.apiRequests(), cli.runs());
         figures(aurora, cli, leadCounts, watch, Duration.ofNanos(calm - chaosStart));
     }
 
@@ -341,27 +342,50 @@ public final class ChaosRun {
         Files.writeString(TestSecrets.logFile(name + "-aurora-requests.txt"), sb);
     }
 
-    /** Each process's busiest minute at Aurora against its budget. */
-    private void budgets(List<ApiRequest> requests) {
-        Map<String, Integer> budgets = Map.of("primary", SAMPLE_BUDGET, "operator", OPERATOR_BUDGET);
+    /**
+     * Each process's busiest minute at Aurora against its budget. The budget is per process (DESIGN.md:
+     * "shared by every caller in the process"), and each operator command is a process of its own: a command
+     * started right after another cannot know what the one before sent, so the operator's key can carry more
+     * than its budget in a minute that spans two commands. Its requests are therefore counted per command
+     * (commands run one after the other, so a request belongs to the command running when it arrived); the
+     * key's busiest minute across commands is reported beside it, not held to the budget.
+     */
+    private void budgets(List<ApiRequest> requests, List<OperatorCli.Run> runs) {
         List<String> busiest = new ArrayList<>();
-        for (var budget : new TreeMap<>(budgets).descendingMap().entrySet()) {
-            List<ApiRequest> mine = requests.stream().filter(r -> r.key().equals(budget.getKey())).toList();
+        List<ApiRequest> sample = requests.stream().filter(r -> r.key().equals("primary")).toList();
+        overBudget("sample's process", ApiRequest.busiestWindow(sample, Duration.ofMinutes(1)), SAMPLE_BUDGET);
+        busiest.add("sample " + ApiRequest.busiestWindow(sample, Duration.ofMinutes(1)).count() + "/" + SAMPLE_BUDGET);
+
+        List<ApiRequest> operator = requests.stream().filter(r -> r.key().equals("operator")).toList();
+        int perCommand = 0;
+        int attributed = 0;
+        for (OperatorCli.Run run : runs) {
+            List<ApiRequest> mine = operator.stream()
+                    .filter(r -> r.arrivedNanos() >= run.startedNanos() && r.arrivedNanos() <= run.endedNanos()).toList();
+            attributed += mine.size();
             ApiRequest.Window w = ApiRequest.busiestWindow(mine, Duration.ofMinutes(1));
-            String who = budget.getKey().equals("primary") ? "sample" : "operator";
-            busiest.add(who + " " + w.count() + "/" + budget.getValue());
-            if (w.count() > budget.getValue()) {
-                problems.add("the " + who + "'s process sent " + w.count() + " requests within one minute ("
-                        + Duration.ofNanos(w.lastNanos() - w.firstNanos()).toMillis() + " ms, starting "
-                        + Duration.ofNanos(w.firstNanos() - chaosStart).toSeconds() + " s into the chaos); its budget is "
-                        + budget.getValue());
-            }
+            overBudget("operator's \"" + run.label() + "\" process", w, OPERATOR_BUDGET);
+            perCommand = Math.max(perCommand, w.count());
         }
+        if (attributed != operator.size()) {
+            problems.add((operator.size() - attributed) + " of the operator's " + operator.size()
+                    + " API requests arrived while none of its commands ran");
+        }
+        busiest.add("operator " + perCommand + "/" + OPERATOR_BUDGET + " per command ("
+                + ApiRequest.busiestWindow(operator, Duration.ofMinutes(1)).count() + " across consecutive commands)");
         long unauthorized = requests.stream().filter(r -> r.key().equals("unauthorized")).count();
         if (unauthorized > 0) {
             problems.add(unauthorized + " API requests carried no valid token");
         }
         figures.put("busiest minute at Aurora vs budget", String.join("; ", busiest));
+    }
+
+    private void overBudget(String who, ApiRequest.Window w, int budget) {
+        if (w.count() > budget) {
+            problems.add("the " + who + " sent " + w.count() + " requests within one minute ("
+                    + Duration.ofNanos(w.lastNanos() - w.firstNanos()).toMillis() + " ms, starting "
+                    + Duration.ofNanos(w.firstNanos() - chaosStart).toSeconds() + " s into the chaos); its budget is " + budget);
+        }
     }
 
     private void figures(SimulatedAurora aurora, OperatorCli cli, Map<String, Integer> leadCounts, InvariantWatch watch,
