@@ -377,7 +377,9 @@ class DropInDeploymentIT {
                     versions.add(rs.getString(1));
                 }
             }
-            assertEquals(List.of("1", "2", "3", "4", "5"), versions, "the " + kind + " migrations, found inside the jar");
+            List<String> all = kind == Kind.POSTGRESQL ? List.of("1", "2", "3", "4", "5", "6")
+                    : List.of("1", "2", "3", "4", "5");
+            assertEquals(all, versions, "the " + kind + " migrations, found inside the jar");
         }
     }
 }

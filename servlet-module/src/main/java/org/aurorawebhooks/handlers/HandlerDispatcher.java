@@ -16,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,7 @@ import org.aurorawebhooks.store.Database;
 import org.aurorawebhooks.store.EventLog;
 import org.aurorawebhooks.store.HandlerDeliveries;
 import org.aurorawebhooks.store.HandlerDeliveries.Claimed;
+import org.jdbi.v3.core.HandleCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +83,8 @@ public final class HandlerDispatcher implements AutoCloseable {
     static final Duration MIN_CLAIM_GRACE = Duration.ofSeconds(5);
     /** While an outcome cannot be written, it is tried again this often (until the claim expires). */
     private static final Duration OUTCOME_RETRY = Duration.ofMillis(500);
+    /** How often the poller checks that the queue's planner statistics are current (PostgreSQL). */
+    private static final Duration STATISTICS_CHECK = Duration.ofSeconds(30);
     /** After a database error, the poller waits this long before claiming again. */
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(5);
     /** Claimed deliveries held per worker (waiting, running, or finished and not yet marked done). */
@@ -98,7 +102,6 @@ public final class HandlerDispatcher implements AutoCloseable {
     private final Database database;
     private final HandlerRegistry registry;
     private final HandlerDeliveries deliveries;
-    private final EventLog events;
     private final RetrySchedule schedule;
     private final Duration timeout;
     private final Duration claimGrace;
@@ -158,7 +161,6 @@ public final class HandlerDispatcher implements AutoCloseable {
         this.database = database;
         this.registry = registry;
         this.deliveries = new HandlerDeliveries(database.dialect());
-        this.events = new EventLog(database);
         this.schedule = new RetrySchedule(retrySchedule, () -> ThreadLocalRandom.current().nextDouble());
         this.timeout = timeout;
         this.clock = clock;
@@ -166,7 +168,11 @@ public final class HandlerDispatcher implements AutoCloseable {
         this.slots = new Semaphore(workers * QUEUE_PER_WORKER);
         this.claimLimit = workers;
         this.pool = Executors.newFixedThreadPool(workers, poolThreads);
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(watchdogThreads);
+        ScheduledThreadPoolExecutor timeouts = new ScheduledThreadPoolExecutor(1, watchdogThreads);
+        // A call's timeout is cancelled when the call ends, almost always long before it is due: removed at once,
+        // it neither piles up (a minute of calls) nor wakes the watchdog thread when its time comes.
+        timeouts.setRemoveOnCancelPolicy(true);
+        this.watchdog = timeouts;
         this.poller = pollerThreads.newThread(this::poll);
         this.completer = completerThreads.newThread(this::markDone);
         registry.onQueued(waker);
@@ -186,8 +192,13 @@ public final class HandlerDispatcher implements AutoCloseable {
     }
 
     private void poll() {
+        long statisticsCheck = System.nanoTime();
         while (running) {
             try {
+                if (System.nanoTime() - statisticsCheck > STATISTICS_CHECK.toNanos()) {
+                    statisticsCheck = System.nanoTime();
+                    keepStatistics();
+                }
                 int limit = Math.min(slots.availablePermits(), claimLimit);
                 marksWritten = 0;
                 int claimed = (limit > 0 || !toMark.isEmpty()) && !registry.isEmpty() ? claimAndSubmit(limit) : 0;
@@ -218,6 +229,18 @@ public final class HandlerDispatcher implements AutoCloseable {
         }
     }
 
+    /** Keeps the queue's planner statistics current ({@link HandlerDeliveries#analyzeIfStale}); never throws. */
+    private void keepStatistics() {
+        try {
+            if (database.jdbi().withHandle(deliveries::analyzeIfStale)) {
+                log.info("aurora-webhooks: analysed {} in {}: its statistics were stale (is autovacuum off?)",
+                        HandlerDeliveries.TABLE, database.description());
+            }
+        } catch (RuntimeException e) {
+            log.debug("aurora-webhooks: could not check the statistics of {}", HandlerDeliveries.TABLE, e);
+        }
+    }
+
     /**
      * A claim's token, when it expires (epoch ms, on {@link #clock}), and the latest a call under it may
      * start: later, the call could outlast the claim.
@@ -229,38 +252,32 @@ public final class HandlerDispatcher implements AutoCloseable {
     private record Done(Claimed claimed, Lease lease, int attempt) {
     }
 
-    /** What one claim took: the deliveries and their events, read in the claim's transaction. */
-    private record Batch(List<Claimed> claimed, Map<Long, EventLog.RecordedEvent> events) {
-    }
-
     /** Claims up to {@code limit} deliveries and hands each to a worker; returns how many. */
     private int claimAndSubmit(int limit) {
         database.ensureMigrated();
         String token = node + "#" + claims.incrementAndGet();
         long now = clock.millis();
         long expires = now + timeout.plus(claimGrace).toMillis();
-        // The events are read in the claim's transaction: if reading them fails, the claim rolls back with it
-        // instead of holding the deliveries (and their subjects) until it expires.
+        // The events are read in the claim's transaction (on PostgreSQL its one statement): if reading them fails,
+        // the claim rolls back with it instead of holding the deliveries (and their subjects) until it expires.
         // The marks of the calls that finished meanwhile go into the same transaction: one commit instead of
         // two (on SQLite, one writer fewer contending for its lock). Should it fail, the completer writes them.
         List<Done> marks = new ArrayList<>();
         toMark.drainTo(marks, DONE_BATCH);
-        Batch batch;
+        List<HandlerDeliveries.Mark> toWrite = marks.stream()
+                .map(d -> new HandlerDeliveries.Mark(d.claimed().id(), d.lease().token(), d.attempt())).toList();
+        HandlerDeliveries.Cycle batch;
         try {
-            batch = database.jdbi().inTransaction(h -> {
-                writeMarks(h, marks, now);
-                List<Claimed> claimed = deliveries.claim(h, registry.names(), token, now, expires, limit, expiredError);
-                Map<Long, EventLog.RecordedEvent> byId = new HashMap<>();
-                if (!claimed.isEmpty()) {
-                    for (EventLog.RecordedEvent e : events.byIds(h, claimed.stream().map(Claimed::eventId).distinct().toList())) {
-                        byId.put(e.id(), e);
-                    }
-                }
-                return new Batch(claimed, byId);
-            });
+            HandleCallback<HandlerDeliveries.Cycle, RuntimeException> cycle = h -> deliveries.markAndClaim(h, toWrite,
+                    registry.names(), token, now, expires, limit, expiredError);
+            batch = deliveries.markAndClaimNeedsTransaction() ? database.jdbi().inTransaction(cycle)
+                    : database.jdbi().withHandle(cycle);
         } catch (RuntimeException e) {
             toMark.addAll(marks);
             throw e;
+        }
+        if (batch.marked() < marks.size()) {
+            lostClaims(marks, batch.marked());
         }
         slots.release(marks.size());
         marksWritten = marks.size();
@@ -474,13 +491,17 @@ public final class HandlerDispatcher implements AutoCloseable {
                 int marked = deliveries.completeAll(h, ds.stream().map(d -> d.claimed().id()).toList(),
                         claim.getKey().token(), same.getKey(), now);
                 if (marked < ds.size()) {
-                    log.warn("aurora-webhooks: {} of the deliveries {} finished after their claim was lost; "
-                            + "they may run again", ds.size() - marked,
-                            ds.stream().map(d -> d.claimed().handler() + " #" + d.claimed().id()).toList());
+                    lostClaims(ds, marked);
                 }
             }
         }
         return true;
+    }
+
+    /** Some of {@code marks} were not written: their claims were lost meanwhile (expired and taken over). */
+    private static void lostClaims(List<Done> marks, int marked) {
+        log.warn("aurora-webhooks: {} of the deliveries {} finished after their claim was lost; they may run again",
+                marks.size() - marked, marks.stream().map(d -> d.claimed().handler() + " #" + d.claimed().id()).toList());
     }
 
     /** Records a failed attempt: a retry on the schedule, or a dead letter when {@code last}. */

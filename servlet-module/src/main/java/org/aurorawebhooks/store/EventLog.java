@@ -99,11 +99,12 @@ public final class EventLog {
      * window's start, earlier rows first, then the batch's own rows.
      *
      * <p>Parameters: one array per column bound by {@link #bindArrays}, then (with {@code detectRepeats})
-     * the window's start, then those of {@code alongside}, a data-modifying statement run in the same
-     * transaction (the lead sync's upsert), or null. Columns: the delivery's position in the batch (from
-     * 1), its id, its {@code repeat_of}.
+     * the window's start, then those of each of {@code alongside}, data-modifying statements run in the same
+     * transaction (the lead sync's upsert, the handler deliveries' insert), which may read the batch's rows
+     * as {@value #STORED_ROWS}{@code (n, id)}: each delivery's position in the batch (from 1) and its id.
+     * Columns: the delivery's position, its id, its {@code repeat_of}.
      */
-    static String insertFromArraysSql(boolean detectRepeats, String alongside) {
+    static String insertFromArraysSql(boolean detectRepeats, List<String> alongside) {
         List<String> columns = COLUMNS.subList(0, COLUMNS.size() - 1); // all but repeat_of, which is computed here
         StringBuilder sql = new StringBuilder("WITH batch AS (SELECT t.*, nextval(pg_get_serial_sequence('aurora_webhook_events', 'id')) AS id FROM unnest(");
         for (int i = 0; i < columns.size(); i++) {
@@ -121,11 +122,14 @@ public final class EventLog {
         }
         sql.append("inserted AS (INSERT INTO aurora_webhook_events (id, ").append(String.join(", ", COLUMNS))
                 .append(") SELECT id, ").append(String.join(", ", COLUMNS)).append(" FROM stored ORDER BY n)");
-        if (alongside != null) {
-            sql.append(", alongside AS (").append(alongside).append(')');
+        for (int i = 0; i < alongside.size(); i++) {
+            sql.append(", alongside").append(i + 1).append(" AS (").append(alongside.get(i)).append(')');
         }
         return sql.append(" SELECT n, id, repeat_of FROM stored").toString();
     }
+
+    /** The name under which {@link #insertFromArraysSql}'s companion statements read the batch's rows. */
+    static final String STORED_ROWS = "stored";
 
     /** The PostgreSQL array type a column's values are bound as in {@link #insertFromArraysSql}. */
     private static String arrayType(String column) {
@@ -269,15 +273,42 @@ public final class EventLog {
 
     /** The events with these ids, on the caller's handle (the dispatcher reads them in its claim's transaction). */
     public List<RecordedEvent> byIds(Handle h, java.util.Collection<Long> ids) {
+        return byIds(h, database.dialect(), ids);
+    }
+
+    static List<RecordedEvent> byIds(Handle h, Dialect dialect, java.util.Collection<Long> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
         return h.createQuery("SELECT * FROM aurora_webhook_events WHERE id IN (<ids>) ORDER BY id")
                 .bindList("ids", List.copyOf(ids))
-                .map((rs, ctx) -> recorded(rs)).list();
+                .map((rs, ctx) -> recorded(dialect, rs)).list();
+    }
+
+    /**
+     * For a statement of another table's owner that reads each of its rows' event alongside ({@link
+     * HandlerDeliveries#markAndClaim}): the join that adds the columns of the event whose id is
+     * {@code eventIdColumn}, all under their own names (the statement's other columns must not use them).
+     * Read them with {@link #joinedEvent}.
+     */
+    static String joinEventSql(String eventIdColumn) {
+        return "LEFT JOIN aurora_webhook_events e ON e.id = " + eventIdColumn;
+    }
+
+    /** The select list of {@link #joinEventSql}'s columns. */
+    static final String JOINED_EVENT_COLUMNS = "e.*";
+
+    /** The event of a row read with {@link #joinEventSql}; null when there is none (pruned). */
+    static RecordedEvent joinedEvent(Dialect dialect, java.sql.ResultSet rs) throws SQLException {
+        rs.getLong("id");
+        return rs.wasNull() ? null : recorded(dialect, rs);
     }
 
     private RecordedEvent recorded(java.sql.ResultSet rs) throws SQLException {
+        return recorded(database.dialect(), rs);
+    }
+
+    private static RecordedEvent recorded(Dialect dialect, java.sql.ResultSet rs) throws SQLException {
         Map<String, String> attributes = new LinkedHashMap<>();
         for (Attribute a : Attribute.values()) {
             String v = rs.getString(a.parameter());
@@ -289,7 +320,7 @@ public final class EventLog {
         long repeatOfValue = rs.getLong("repeat_of");
         Long repeatOf = rs.wasNull() ? null : repeatOfValue;
         return new RecordedEvent(rs.getLong("id"), rs.getString("event_type"),
-                database.dialect().readTimestamp(rs, "received_at"), Collections.unmodifiableMap(attributes),
+                dialect.readTimestamp(rs, "received_at"), Collections.unmodifiableMap(attributes),
                 rs.getString("undocumented_values"), repeatOf, rs.getString("query_string"));
     }
 

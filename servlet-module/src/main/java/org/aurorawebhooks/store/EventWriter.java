@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
@@ -35,11 +36,12 @@ import org.slf4j.LoggerFactory;
  * disk flush, so sharing one flush among every delivery that arrived meanwhile is what makes
  * commit-before-acknowledge fast.
  *
- * <p>A lead event also marks its lead as due for a fetch in {@code aurora_lead_sync}, in the same
- * transaction. On PostgreSQL the whole batch is one prepared statement with the columns bound as arrays,
- * run in autocommit mode: one round trip, commit included, and no re-planning per batch size (see
- * {@link EventLog#insertFromArraysSql}); the other databases run a few multi-row statements and commit. After a failure the writer fails fast for a moment, then tries again: the database
- * coming back needs no restart. Thread-safe.
+ * <p>A lead event also marks its lead as due for a fetch in {@code aurora_lead_sync}, and an event a handler
+ * accepts queues its handler deliveries, in the same transaction. On PostgreSQL the whole batch is one
+ * prepared statement with the columns bound as arrays, run in autocommit mode: one round trip, commit
+ * included, planned once (see {@link EventLog#insertFromArraysSql} and {@link Dialect#genericPlans()}); the
+ * other databases run a few multi-row statements and commit. After a failure the writer fails fast for a
+ * moment, then tries again: the database coming back needs no restart. Thread-safe.
  */
 public final class EventWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
@@ -148,6 +150,8 @@ public final class EventWriter implements AutoCloseable {
         private PreparedStatement insertOne;
         /** Where the dialect binds arrays (PostgreSQL): the whole batch as one statement, prepared once. */
         private PreparedStatement storeArrays;
+        /** The same, queueing handler deliveries too: for batches that a handler wants. */
+        private PreparedStatement storeArraysQueueing;
 
         Lane(ThreadFactory threads) {
             thread = threads.newThread(this::run);
@@ -212,29 +216,12 @@ public final class EventWriter implements AutoCloseable {
         private List<Stored> storeRetryingDeadlocks(List<Delivery> deliveries) throws SQLException {
             for (int attempt = 1; ; attempt++) {
                 Connection connection = connection();
-                if (storeArrays != null && !wantedByHandlers(deliveries)) {
-                    // One statement in autocommit mode: it commits before its result arrives, in one round trip.
+                if (storeArrays != null) {
+                    // One statement in autocommit mode, the handler deliveries' INSERT included when the batch
+                    // queues any: it commits before its result arrives, in one round trip.
                     try {
                         return storeAsArrays(deliveries);
                     } catch (SQLException e) {
-                        if (attempt >= 3 || !isDeadlock(e)) {
-                            throw e;
-                        }
-                        continue;
-                    }
-                }
-                if (storeArrays != null) {
-                    // Handler deliveries need the rows' ids: the same statement, then their INSERT, in one transaction.
-                    try {
-                        connection.setAutoCommit(false);
-                        List<Stored> stored = storeAsArrays(deliveries);
-                        enqueueHandlerCalls(connection, deliveries, stored.stream().mapToLong(Stored::id).toArray());
-                        connection.commit();
-                        connection.setAutoCommit(true);
-                        return stored;
-                    } catch (SQLException e) {
-                        connection.rollback();
-                        connection.setAutoCommit(true);
                         if (attempt >= 3 || !isDeadlock(e)) {
                             throw e;
                         }
@@ -324,17 +311,35 @@ public final class EventWriter implements AutoCloseable {
 
         /**
          * The batch in one statement (see {@link EventLog#insertFromArraysSql}): the repeat lookup, the
-         * rows with their ids and {@code repeat_of}, and the leads they make due.
+         * rows with their ids and {@code repeat_of}, the leads they make due, and, when a handler accepts any of
+         * them, the handler deliveries they queue.
          */
         private List<Stored> storeAsArrays(List<Delivery> batch) throws SQLException {
-            int p = EventLog.bindArrays(storeArrays, 1, batch);
-            if (!repeatWindow.isZero()) {
-                storeArrays.setObject(p++, database.dialect().timestamp(clock.instant().minus(repeatWindow)));
+            List<Integer> positions = new ArrayList<>();
+            List<String> handlerNames = new ArrayList<>();
+            List<String> subjects = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                Delivery d = batch.get(i);
+                for (String handler : handlers.handlersFor(d.eventType())) {
+                    positions.add(i + 1);
+                    handlerNames.add(handler);
+                    subjects.add(d.subject());
+                }
             }
-            LeadSyncTable.bindDueArrays(storeArrays, p, dueLeads(batch), clock.millis());
+            PreparedStatement st = positions.isEmpty() ? storeArrays : storeArraysQueueing();
+            long now = clock.millis();
+            int p = EventLog.bindArrays(st, 1, batch);
+            if (!repeatWindow.isZero()) {
+                st.setObject(p++, database.dialect().timestamp(clock.instant().minus(repeatWindow)));
+            }
+            p = LeadSyncTable.bindDueArrays(st, p, dueLeads(batch), now);
+            if (!positions.isEmpty()) {
+                HandlerDeliveries.bindEnqueueArrays(st, p, positions, handlerNames, subjects, now);
+                queuedHandlerWork = true;
+            }
             Stored[] stored = new Stored[batch.size()];
             int rows = 0;
-            try (ResultSet rs = storeArrays.executeQuery()) {
+            try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     int position = rs.getInt(1);
                     long id = rs.getLong(2);
@@ -347,16 +352,6 @@ public final class EventWriter implements AutoCloseable {
                 throw new SQLException("the database returned " + rows + " stored rows for " + stored.length + " deliveries");
             }
             return Arrays.asList(stored);
-        }
-
-        /** Whether any handler accepts an event of the batch. */
-        private boolean wantedByHandlers(List<Delivery> batch) {
-            for (Delivery d : batch) {
-                if (!handlers.handlersFor(d.eventType()).isEmpty()) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /** Queues each accepting handler's delivery of each row (repeats included), in the caller's transaction. */
@@ -444,15 +439,31 @@ public final class EventWriter implements AutoCloseable {
             return due;
         }
 
+        /** {@link #storeArrays} with the handler deliveries' INSERT, prepared when a batch first queues any. */
+        private PreparedStatement storeArraysQueueing() throws SQLException {
+            if (storeArraysQueueing == null) {
+                storeArraysQueueing = handle.getConnection().prepareStatement(EventLog.insertFromArraysSql(
+                        !repeatWindow.isZero(), List.of(leadSync.markDueFromArraysSql(),
+                                HandlerDeliveries.enqueueFromArraysSql(EventLog.STORED_ROWS))));
+            }
+            return storeArraysQueueing;
+        }
+
         private Connection connection() throws SQLException {
             if (handle == null) {
                 database.ensureMigrated();
                 handle = database.jdbi().open();
+                Optional<String> genericPlans = database.dialect().genericPlans();
+                if (genericPlans.isPresent()) {
+                    try (Statement st = handle.getConnection().createStatement()) {
+                        st.execute(genericPlans.get());
+                    }
+                }
                 insertReturning = !generatedKeysOnly
                         && database.dialect().insertReturning(handle.getConnection().getMetaData());
                 if (insertReturning && database.dialect().bindsArrays()) {
                     storeArrays = handle.getConnection().prepareStatement(
-                            EventLog.insertFromArraysSql(!repeatWindow.isZero(), leadSync.markDueFromArraysSql()));
+                            EventLog.insertFromArraysSql(!repeatWindow.isZero(), List.of(leadSync.markDueFromArraysSql())));
                 } else if (!insertReturning) {
                     insertOne = handle.getConnection().prepareStatement(EventLog.insertSql(1), Statement.RETURN_GENERATED_KEYS);
                 }
@@ -482,7 +493,16 @@ public final class EventWriter implements AutoCloseable {
                 if (storeArrays != null) {
                     storeArrays.close();
                 }
+                if (storeArraysQueueing != null) {
+                    storeArraysQueueing.close();
+                }
                 handle.getConnection().setAutoCommit(true);
+                Optional<String> resetPlans = database.dialect().resetPlans();
+                if (resetPlans.isPresent()) {
+                    try (Statement st = handle.getConnection().createStatement()) {
+                        st.execute(resetPlans.get());
+                    }
+                }
             } catch (SQLException | RuntimeException ignored) {
                 // best effort: a broken connection is evicted by the pool
             }
@@ -494,6 +514,7 @@ public final class EventWriter implements AutoCloseable {
             handle = null;
             insertOne = null;
             storeArrays = null;
+            storeArraysQueueing = null;
         }
     }
 
