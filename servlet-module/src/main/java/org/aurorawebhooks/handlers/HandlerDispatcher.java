@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * claim took along).
  *
  * <p>Batching, for throughput: while there is a backlog, one claim takes as many heads as the local queue has
- * room for (not only as many as workers are free; see {@link #claimLimit}), and every call that finished
- * meanwhile is marked done in that same transaction ({@code UPDATE ... WHERE id IN (...) AND claimed_by =
+ * room for (not only as many as workers are free; see {@link #claimLimit}), counting the room that the marks
+ * written in the same cycle free, and a cycle that would claim less than half of that waits for calls to end
+ * instead; every call that finished meanwhile is marked done in that same transaction ({@code UPDATE ... WHERE id IN (...) AND claimed_by =
  * token}): one commit per cycle, and on SQLite one writer fewer contending with the event writer for its lock.
  * Without it, each delivery cost a claim transaction and a "done" transaction of its own, and a no-op handler
  * kept up with a few hundred deliveries a second (see the README's benchmarks). Order and exclusivity do not depend on it: a
@@ -132,8 +133,6 @@ public final class HandlerDispatcher implements AutoCloseable {
      * batches, while a node that was idle does not take every head at once and leave none to other nodes.
      */
     private int claimLimit;
-    /** How many "done" marks the last claim wrote (poller thread only). */
-    private int marksWritten;
     private volatile boolean running = true;
 
     /**
@@ -199,16 +198,34 @@ public final class HandlerDispatcher implements AutoCloseable {
                     statisticsCheck = System.nanoTime();
                     keepStatistics();
                 }
-                int limit = Math.min(slots.availablePermits(), claimLimit);
-                marksWritten = 0;
-                int claimed = (limit > 0 || !toMark.isEmpty()) && !registry.isEmpty() ? claimAndSubmit(limit) : 0;
+                List<Done> marks = new ArrayList<>();
+                toMark.drainTo(marks, DONE_BATCH);
+                // The slots of the calls marked done in this cycle are free once its transaction commits, so its
+                // claim may take them: a cycle then marks and claims a whole queue's worth while there is a
+                // backlog. Counting only the slots free beforehand, cycles alternated between large and small
+                // claims (21 deliveries a cycle on average, measured on MariaDB with a no-op handler, against 64).
+                int limit = Math.min(slots.availablePermits() + marks.size(), claimLimit);
+                if (limit < claimLimit / 2) {
+                    // Most of the queue is out on calls, each of which wakes this thread when it ends: wait for them
+                    // rather than run a cycle (a transaction, on MariaDB five round trips and a commit) for a few.
+                    toMark.addAll(marks);
+                    wakeUp.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    wakeUp.drainPermits();
+                    continue;
+                }
+                int claimed = 0;
+                if (limit > 0 && !registry.isEmpty()) {
+                    claimed = claimAndSubmit(marks, limit);
+                } else {
+                    toMark.addAll(marks); // for the completer
+                }
                 if (claimed == limit && limit == claimLimit) {
                     claimLimit = Math.min(workers * QUEUE_PER_WORKER, claimLimit * 2);
                 } else if (claimed == 0 && limit > 0) {
                     claimLimit = workers;
                 }
-                if ((claimed == limit && claimed > 0) || (marksWritten > 0 && limit == 0)) {
-                    continue; // there may be more (or room again): look again at once
+                if (claimed == limit && claimed > 0) {
+                    continue; // there may be more: look again at once
                 }
                 wakeUp.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
                 wakeUp.drainPermits();
@@ -252,8 +269,11 @@ public final class HandlerDispatcher implements AutoCloseable {
     private record Done(Claimed claimed, Lease lease, int attempt) {
     }
 
-    /** Claims up to {@code limit} deliveries and hands each to a worker; returns how many. */
-    private int claimAndSubmit(int limit) {
+    /**
+     * Writes {@code marks} and claims up to {@code limit} deliveries in one transaction, and hands each claimed
+     * delivery to a worker; returns how many were claimed. {@code limit} may count the marks' slots.
+     */
+    private int claimAndSubmit(List<Done> marks, int limit) {
         database.ensureMigrated();
         String token = node + "#" + claims.incrementAndGet();
         long now = clock.millis();
@@ -262,8 +282,6 @@ public final class HandlerDispatcher implements AutoCloseable {
         // the claim rolls back with it instead of holding the deliveries (and their subjects) until it expires.
         // The marks of the calls that finished meanwhile go into the same transaction: one commit instead of
         // two (on SQLite, one writer fewer contending for its lock). Should it fail, the completer writes them.
-        List<Done> marks = new ArrayList<>();
-        toMark.drainTo(marks, DONE_BATCH);
         List<HandlerDeliveries.Mark> toWrite = marks.stream()
                 .map(d -> new HandlerDeliveries.Mark(d.claimed().id(), d.lease().token(), d.attempt())).toList();
         HandlerDeliveries.Cycle batch;
@@ -280,7 +298,6 @@ public final class HandlerDispatcher implements AutoCloseable {
             lostClaims(marks, batch.marked());
         }
         slots.release(marks.size());
-        marksWritten = marks.size();
         Lease lease = new Lease(token, expires, now + claimGrace.toMillis() / 2);
         for (Claimed c : batch.claimed()) {
             slots.acquireUninterruptibly(); // never blocks: only this thread takes permits, at most as many as were free

@@ -199,7 +199,7 @@ public final class HandlerDeliveries {
                 })
                 .list();
         if (!claimed.isEmpty()) {
-            h.createUpdate("UPDATE aurora_handler_deliveries " + set + "WHERE id IN (<ids>)")
+            h.createUpdate("UPDATE aurora_handler_deliveries" + dialect.byKeyOnly() + " " + set + "WHERE id IN (<ids>)")
                     .bind("token", token).bind("expires", expires).bind("expiredError", error)
                     .bindList("ids", claimed.stream().map(Claimed::id).toList()).execute();
         }
@@ -370,7 +370,8 @@ public final class HandlerDeliveries {
     public int completeAll(Handle h, List<Long> ids, String token, int attempts, long now) {
         int marked = 0;
         for (int from = 0; from < ids.size(); from += INSERT_ROWS) {
-            marked += h.createUpdate("UPDATE aurora_handler_deliveries SET status = 'done', attempts = :attempts, "
+            marked += h.createUpdate("UPDATE aurora_handler_deliveries" + dialect.byKeyOnly()
+                            + " SET status = 'done', attempts = :attempts, "
                             + "finished_at = :now, claimed_by = NULL, claim_expires_at = NULL "
                             + "WHERE id IN (<ids>) AND claimed_by = :token AND status = 'pending'")
                     .bind("attempts", attempts).bind("now", now).bind("token", token)
