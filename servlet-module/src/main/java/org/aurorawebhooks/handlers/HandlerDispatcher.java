@@ -88,8 +88,14 @@ public final class HandlerDispatcher implements AutoCloseable {
     private static final Duration STATISTICS_CHECK = Duration.ofSeconds(30);
     /** After a database error, the poller waits this long before claiming again. */
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(5);
-    /** Claimed deliveries held per worker (waiting, running, or finished and not yet marked done). */
-    static final int QUEUE_PER_WORKER = 16;
+    /**
+     * Claimed deliveries held per worker (waiting, running, or finished and not yet marked done): with a backlog,
+     * about the size of a cycle. 32 against 16 (A/B on one machine, a no-op handler under full load, two runs
+     * each): backlog after 30 s on MariaDB 7,500-8,300 rows against 42,000-58,000, on PostgreSQL 89,000-98,000
+     * against 110,000-116,000, ingest unchanged. A slow handler's deliveries that would wait longer than half
+     * the claim grace are given back unattempted (see {@link #call}), so a larger queue never lets a claim expire.
+     */
+    static final int QUEUE_PER_WORKER = 32;
     /**
      * How often the completer writes the "done" marks that no claim took along (the poller busy, stopped, or
      * its transaction failed); normally the next claim, woken by the finished call, writes them first.
