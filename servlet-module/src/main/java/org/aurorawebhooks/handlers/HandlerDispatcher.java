@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * room for (not only as many as workers are free; see {@link #claimLimit}), counting the room that the marks
  * written in the same cycle free, and a cycle that would claim less than half of that waits for calls to end
  * instead; every call that finished meanwhile is marked done in that same transaction
- * ({@code UPDATE ... WHERE id IN (...) AND claimed_by = token}): one commit per cycle, and on SQLite one writer fewer contending with the event writer for its lock.
+ * ({@code UPDATE ... WHERE id IN (...) AND claimed_by = token}): one commit per cycle, and on SQLite one writer
+ * fewer contending with the event writer for its lock.
  * Without it, each delivery cost a claim transaction and a "done" transaction of its own, and a no-op handler
  * kept up with a few hundred deliveries a second (see the README's benchmarks). Order and exclusivity do not depend on it: a
  * subject's next delivery becomes a head only once its predecessor's mark is committed, so it is never
