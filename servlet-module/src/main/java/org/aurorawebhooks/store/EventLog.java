@@ -106,7 +106,10 @@ public final class EventLog {
      */
     static String insertFromArraysSql(boolean detectRepeats, List<String> alongside) {
         List<String> columns = COLUMNS.subList(0, COLUMNS.size() - 1); // all but repeat_of, which is computed here
-        StringBuilder sql = new StringBuilder("WITH batch AS (SELECT t.*, nextval(pg_get_serial_sequence('aurora_webhook_events', 'id')) AS id FROM unnest(");
+        // The sequence is looked up once per statement (an uncorrelated subquery), not once per row: per row,
+        // the lookup and its cast to regclass took about a twentieth of the server's time for a batch.
+        StringBuilder sql = new StringBuilder("WITH batch AS (SELECT t.*, nextval((SELECT CAST(pg_get_serial_sequence("
+                + "'aurora_webhook_events', 'id') AS REGCLASS))) AS id FROM unnest(");
         for (int i = 0; i < columns.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(arrayType(columns.get(i))).append(')');
         }
