@@ -35,8 +35,8 @@ final class EventsCommand implements Callable<Integer> {
     /** How often --follow looks for new rows. */
     private static final Duration POLL = Duration.ofSeconds(1);
     /**
-     * How many polls back --follow looks again for rows it has not printed. Two writer lanes (or two
-     * nodes) commit ids out of order: a row can become visible after a row with a higher id was printed.
+     * How many polls back --follow looks again for rows it has not printed. Two nodes commit ids out of
+     * order: a row can become visible after a row with a higher id was printed.
      */
     private static final int LATE_COMMIT_POLLS = 10;
     private static final int PAGE = 500;

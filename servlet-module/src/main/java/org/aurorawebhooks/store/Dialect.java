@@ -63,11 +63,6 @@ public enum Dialect {
         }
 
         @Override
-        int writerLanes() {
-            return 1; // one writer at a time anyway
-        }
-
-        @Override
         public String epochMinute(String column) {
             return "(CAST(strftime('%s', " + column + ") AS INTEGER) / 60)";
         }
@@ -109,12 +104,6 @@ public enum Dialect {
         @Override
         Optional<String> resetPlans() {
             return Optional.of("RESET plan_cache_mode");
-        }
-
-        @Override
-        int writerLanes() {
-            // A batch is one round trip whose commit (a flush) a second lane overlaps with its own batch.
-            return 2;
         }
 
         @Override
@@ -312,15 +301,6 @@ public enum Dialect {
      */
     boolean beginsTransactionAtCommit() {
         return false;
-    }
-
-    /**
-     * How many event writer threads, each with its own connection, write batches concurrently. On MariaDB
-     * one: a second lane halves the batches, and per delivery both the server and the JVM spent about half
-     * as much CPU again (measured under load on 2 cores), more than the overlapped commit gives back.
-     */
-    int writerLanes() {
-        return 1;
     }
 
     /**

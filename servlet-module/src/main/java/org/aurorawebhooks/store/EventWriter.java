@@ -62,7 +62,7 @@ public final class EventWriter implements AutoCloseable {
     private final LeadSyncTable leadSync;
     private final HandlerDeliveries handlerDeliveries;
     private final HandlerTargets handlers;
-    private final List<Lane> lanes = new ArrayList<>();
+    private final WriterThread writer;
     private final boolean generatedKeysOnly;
     private volatile boolean running = true;
     private volatile long refuseUntil;
@@ -95,11 +95,7 @@ public final class EventWriter implements AutoCloseable {
         this.repeatWindow = repeatWindow;
         this.clock = clock;
         this.leadSync = new LeadSyncTable(database.dialect());
-        int count = database.dialect().writerLanes();
-        ThreadFactory threads = DaemonThreads.named("webhooks-writer");
-        for (int i = 0; i < count; i++) {
-            lanes.add(new Lane(threads));
-        }
+        this.writer = new WriterThread(DaemonThreads.named("webhooks-writer"));
     }
 
     /**
@@ -117,11 +113,9 @@ public final class EventWriter implements AutoCloseable {
             throw new DatabaseUnavailableException("the database was unavailable moments ago; retry later", null);
         }
         CompletableFuture<Stored> result = new CompletableFuture<>();
-        // A subject's deliveries (and identical deliveries, which share their subject) always share a lane,
-        // whose batches commit in order: repeat detection stays exact although lanes commit concurrently, and a
-        // subject's events get ids in the order they arrived, the order its handlers see them in.
-        String lane = delivery.subject() != null ? delivery.subject() : delivery.fingerprint();
-        lanes.get(Math.floorMod(lane.hashCode(), lanes.size())).queue.add(new Pending(delivery, result));
+        // One writer whose batches commit in order: repeat detection is exact, and a subject's events get ids in
+        // the order they arrived, the order its handlers see them in.
+        writer.queue.add(new Pending(delivery, result));
         try {
             return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -136,11 +130,15 @@ public final class EventWriter implements AutoCloseable {
         }
     }
 
-    /** One writer thread with its own queue and connection. */
-    private final class Lane {
+    /**
+     * The one writer thread, with its own queue and connection. One per node on every database: with a second
+     * one, each batch is half as large and costs about as much, and on PostgreSQL it measured slower and with a
+     * worse p99 (README, Benchmarks); the database flush is short next to a batch's execution.
+     */
+    private final class WriterThread {
         private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
         private final Thread thread;
-        // Owned by this lane's thread only.
+        // Owned by this thread only.
         private Handle handle;
         /** Whether this server returns the ids of a multi-row INSERT. */
         private boolean insertReturning;
@@ -153,7 +151,7 @@ public final class EventWriter implements AutoCloseable {
         /** The same, queueing handler deliveries too: for batches that a handler wants. */
         private PreparedStatement storeArraysQueueing;
 
-        Lane(ThreadFactory threads) {
+        WriterThread(ThreadFactory threads) {
             thread = threads.newThread(this::run);
             thread.start();
         }
@@ -210,7 +208,7 @@ public final class EventWriter implements AutoCloseable {
         }
 
         /**
-         * One transaction for the batch. Two lanes touching the same lead-sync rows can deadlock on a
+         * One transaction for the batch. Two nodes touching the same lead-sync rows can deadlock on a
          * database server; the database then rolls one back whole, so running it again is exact.
          */
         private List<Stored> storeRetryingDeadlocks(List<Delivery> deliveries) throws SQLException {
@@ -427,7 +425,7 @@ public final class EventWriter implements AutoCloseable {
 
         /** Per lead: how many of the batch's lead events name it, and the last one's type. */
         private static Map<String, LeadSyncTable.Request> dueLeads(List<Delivery> batch) {
-            // Sorted: two lanes upserting overlapping leads lock them in the same order, so they never deadlock.
+            // Sorted: two nodes upserting overlapping leads lock them in the same order, so they never deadlock.
             Map<String, LeadSyncTable.Request> due = new TreeMap<>();
             for (Delivery d : batch) {
                 String leadId = d.value(Attribute.LEAD_ID);
@@ -538,16 +536,14 @@ public final class EventWriter implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        for (Lane lane : lanes) {
-            try {
-                lane.thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Pending left;
-            while ((left = lane.queue.poll()) != null) {
-                left.result().completeExceptionally(new DatabaseUnavailableException("the webhook store shut down", null));
-            }
+        try {
+            writer.thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Pending left;
+        while ((left = writer.queue.poll()) != null) {
+            left.result().completeExceptionally(new DatabaseUnavailableException("the webhook store shut down", null));
         }
     }
 }
