@@ -371,15 +371,17 @@ public final class EventWriter implements AutoCloseable {
             batch.forEach(d -> fingerprints.add(d.fingerprint()));
             Map<String, Long> earlier = new HashMap<>();
             try (PreparedStatement st = c.prepareStatement(EventLog.earliestByFingerprintSql(fingerprints.size()))) {
-                int i = 1;
+                st.setObject(1, database.dialect().timestamp(clock.instant().minus(repeatWindow)));
+                int i = 2;
                 for (String f : fingerprints) {
                     st.setString(i++, f);
                 }
-                st.setObject(i, database.dialect().timestamp(clock.instant().minus(repeatWindow)));
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        // stripTrailing: PostgreSQL returns a CHAR(32) padded, should a fingerprint ever be shorter
-                        earlier.put(rs.getString(1).stripTrailing(), rs.getLong(2));
+                        long id = rs.getLong(2);
+                        if (!rs.wasNull()) {
+                            earlier.put(rs.getString(1), id);
+                        }
                     }
                 }
             }
