@@ -17,6 +17,7 @@
 # Writes bench/results/latest.md (gitignored). Tunable through the environment, e.g.
 #   ROUNDS=5 DURATION=20s bash bench/run.sh
 #   ROUNDS=1 DURATION=6s WARMUP=3s RATE_SECONDS=0 bash bench/run.sh     # a short run on a busy machine
+#   JAVA_OPTS="-Xlog:gc:file=/tmp/gc.log" bash bench/run.sh              # extra options for the server's JVM
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -95,7 +96,7 @@ cases=(a "${recording[@]}" c c0)
 
 # --- server --------------------------------------------------------------------------------
 log "starting BenchServer (database under $work/db)"
-java -Xms1g -Xmx"$HEAP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+java -Xms1g -Xmx"$HEAP" ${JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "$cp" org.aurorawebhooks.bench.BenchServer "$work/db" "$token" "$pg_url" "$mdb_url" \
     >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
