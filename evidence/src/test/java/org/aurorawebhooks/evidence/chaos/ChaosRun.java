@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.aurorawebhooks.simulator.ApiRequest;
@@ -140,6 +141,11 @@ public final class ChaosRun {
         chaosStart = System.nanoTime();
         long end = chaosStart + plan.duration().toNanos();
         AtomicReference<Throwable> scriptFailure = new AtomicReference<>();
+        AtomicLong calmAt = new AtomicLong();
+        // The chaos ends with the duration, whatever the operator is still doing. Ended after operate() instead,
+        // it lasted as long as the operator's wait for the lock: a CI run (2026-12-07) saw the mistyped-tenant
+        // reconcile find the lock held by the sample's chaos-slowed passes for its whole 10-minute patience,
+        // the chaos still on all that time.
         Thread scripting = new Thread(() -> {
             try {
                 while (System.nanoTime() < end) {
@@ -150,6 +156,9 @@ public final class ChaosRun {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 scriptFailure.set(e);
+            } finally {
+                aurora.chaos(null);
+                calmAt.set(System.nanoTime());
             }
         }, name + "-leads");
         scripting.start();
@@ -160,8 +169,7 @@ public final class ChaosRun {
         if (scriptFailure.get() != null) {
             problems.add("the lead script itself failed (a test bug): " + scriptFailure.get());
         }
-        aurora.chaos(null);
-        long calm = System.nanoTime();
+        long calm = calmAt.get();
 
         // Chaos over: one more reconcile by the operator (retried while a scheduled pass holds the lock), then
         // aurora_leads must be Aurora's leads exactly.
