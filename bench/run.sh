@@ -18,6 +18,7 @@
 #   ROUNDS=5 DURATION=20s bash bench/run.sh
 #   ROUNDS=1 DURATION=6s WARMUP=3s RATE_SECONDS=0 bash bench/run.sh     # a short run on a busy machine
 #   JAVA_OPTS="-Xlog:gc:file=/tmp/gc.log" bash bench/run.sh              # extra options for the server's JVM
+#   WRK_NICE=10 bash bench/run.sh       # wrk at a lower CPU priority than the server (README, Benchmarks)
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -139,7 +140,8 @@ run_wrk() {
     local m0 s0 c0 t0 m1 s1 c1 t1 other
     m0=$(machine_ticks); s0=$(server_ticks); c0=$(children_ticks); t0=$(date +%s%N)
     BENCH_PATH="${path[$k]}" BENCH_NONCE="$label" BENCH_HEADER="$header" BENCH_TOKEN="$token" \
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$d" --timeout 10s --latency -s "$here/deliveries.lua" "${url[$k]}" \
+        ${WRK_NICE:+nice -n "$WRK_NICE"} wrk -t"$THREADS" -c"$CONNECTIONS" -d"$d" --timeout 10s --latency \
+        -s "$here/deliveries.lua" "${url[$k]}" \
         >"$work/wrk-$label.txt" 2>&1
     m1=$(machine_ticks); s1=$(server_ticks); c1=$(children_ticks); t1=$(date +%s%N)
     other=$(awk -v m=$((m1 - m0)) -v s=$((s1 - s0)) -v c=$((c1 - c0)) -v ns=$((t1 - t0)) -v hz="$hz" -v n="$(nproc)" \
@@ -254,7 +256,7 @@ done
 {
     echo "# aurora-webhooks load benchmark"
     echo
-    echo "Run $run_id on $(nproc) cores ($(uname -r)), $(java -version 2>&1 | head -1), wrk and the server on the same machine, loopback."
+    echo "Run $run_id on $(nproc) cores ($(uname -r)), $(java -version 2>&1 | head -1), wrk and the server on the same machine, loopback$([[ -n ${WRK_NICE:-} ]] && echo ", wrk at nice $WRK_NICE")."
     echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS interleaved rounds after a $WARMUP warm-up per case; medians of the rounds (all rounds in brackets)."
     echo
     echo "| case | what | requests/s | p50 ms | p99 ms | requests/s per round | p99 ms per round | other processes' CPU per round, % |"
