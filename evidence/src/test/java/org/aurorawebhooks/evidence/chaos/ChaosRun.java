@@ -482,12 +482,12 @@ public final class ChaosRun {
                 || n.contains("_Worker-")).sorted().toList();
     }
 
-    /** Waits until {@code share} of the chaos has passed (at once if it has). */
     /** When the step at {@code share} of the chaos is due (System.nanoTime). */
     private long due(double share) {
         return chaosStart + (long) (plan.duration().toNanos() * share);
     }
 
+    /** Waits until {@code share} of the chaos has passed (at once if it has). */
     private void at(double share) throws InterruptedException {
         long wait = due(share) - System.nanoTime();
         if (wait > 0) {
